@@ -1,0 +1,79 @@
+// `kite server` end to end: flags, the data dir, opening each store, and a clean exit on signals.
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openBackend } from '../src/storage/open.js';
+import { startEtcd } from './support/etcd-process.js';
+import { startKite } from './support/kite-process.js';
+
+describe('kite server', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kite-cli-'));
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('opens the embedded SQLite store in its data dir and exits 0 on SIGTERM', async () => {
+    const dir = tempDir();
+    const server = startKite(['server', '--data-dir', dir, '--port', '0']);
+    await server.waitFor(/ready/);
+    assert.match(server.stderr(), /store="sqlite"/);
+    assert.ok(existsSync(join(dir, 'db', 'state.db')));
+    server.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+    assert.match(server.stderr(), /stopped/);
+    // The store is closed and reusable: a second open of the same file works.
+    const backend = await openBackend({ kind: 'sqlite', path: join(dir, 'db', 'state.db') });
+    await backend.close();
+  });
+
+  it('exits 0 on SIGINT too', async () => {
+    const server = startKite(['server', '--data-dir', tempDir()]);
+    await server.waitFor(/ready/);
+    server.kill('SIGINT');
+    assert.equal(await server.exited, 0);
+  });
+
+  it('refuses a second server on the same data dir, naming the cause', async () => {
+    const dir = tempDir();
+    const first = startKite(['server', '--data-dir', dir]);
+    await first.waitFor(/ready/);
+    const second = startKite(['server', '--data-dir', dir]);
+    assert.notEqual(await second.exited, 0);
+    assert.match(second.stderr(), /state\.db/);
+    first.kill();
+    assert.equal(await first.exited, 0);
+  });
+
+  it('runs on a real etcd with --store etcd', async () => {
+    const etcd = await startEtcd();
+    try {
+      const server = startKite(['server', '--data-dir', tempDir(), '--store', 'etcd', '--etcd-servers', etcd.endpoint]);
+      await server.waitFor(/ready/);
+      assert.match(server.stderr(), /store="etcd"/);
+      server.kill();
+      assert.equal(await server.exited, 0);
+    } finally {
+      await etcd.stop();
+    }
+  });
+
+  it('rejects bad flags with a message and a non-zero exit', async () => {
+    const cases: [string[], RegExp][] = [
+      [['server', '--store', 'mysql'], /Allowed choices are sqlite, etcd/],
+      [['server', '--store', 'etcd', '--data-dir', tempDir()], /--store etcd needs --etcd-servers/],
+      [['server', '--port', 'http'], /port is an integer/],
+      [['server', '--compaction-interval', 'soon'], /invalid duration/],
+    ];
+    for (const [args, message] of cases) {
+      const p = startKite(args);
+      assert.notEqual(await p.exited, 0, args.join(' '));
+      assert.match(p.stderr(), message);
+    }
+  });
+});
