@@ -10,7 +10,7 @@ if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- NAME   (one of: ${available.join(', ')})\n`);
   process.exit(2);
 }
-const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status || 1);
 const script = `${root}dist/bench/${name}.js`;
 if (!existsSync(script)) process.exit(1);

@@ -17,6 +17,7 @@ const step = (title, cmd, args) => {
 };
 
 step('system programs', 'bash', ['scripts/setup-system.sh']);
+step('OpenAPI definitions', process.execPath, ['scripts/gen-openapi.mjs']);
 step('typecheck and build', 'npx', ['tsc', '-p', 'tsconfig.json']);
 step('layering lint', 'npx', ['depcruise', 'src', 'test', 'bench', '--config', '.dependency-cruiser.cjs']);
 

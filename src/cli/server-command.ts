@@ -1,6 +1,7 @@
-// `kite server`: the control-plane process. Today it opens the cluster state store (embedded
-// SQLite by default, or etcd), runs periodic compaction and exits cleanly on SIGTERM/SIGINT; the
-// API server, scheduler and controllers are wired in here as they are built.
+// `kite server`: the control-plane process. Opens the cluster state store (embedded SQLite by
+// default, or etcd) with periodic compaction, creates or reuses the cluster's certificates, serves
+// the Kubernetes API over HTTPS, writes DIR/admin.kubeconfig, and shuts down gracefully on
+// SIGTERM/SIGINT. The scheduler and controllers are wired in here as they are built.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
@@ -9,12 +10,20 @@ import { ObjectStore } from '../storage/store.js';
 import { realClock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
 import { createLogger } from '../util/log.js';
+import { loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
+import { createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
+import { builtinResources } from '../apiserver/registry/builtin.js';
+import { ApiServer } from '../apiserver/server.js';
+import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 
 interface ServerFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
+  advertiseAddress?: string;
+  tokenAuthFile?: string;
+  serviceCidr: string;
   store: 'sqlite' | 'etcd';
   etcdServers?: string;
   sqliteSync: 'full' | 'normal' | 'off';
@@ -40,6 +49,9 @@ export function serverCommand(): Command {
     .option('--data-dir <dir>', 'where the server keeps its state', defaultDataDir())
     .option('--port <port>', 'HTTPS port of the API server', port, 6443)
     .option('--bind-address <ip>', 'address the API server listens on', '127.0.0.1')
+    .option('--advertise-address <ip>', 'address clients reach the API server at (added to its certificate)')
+    .option('--token-auth-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .option('--service-cidr <cidr>', 'range Service ClusterIPs are allocated from', '10.96.0.0/12')
     .addOption(new Option('--store <kind>', 'cluster state store').choices(['sqlite', 'etcd']).default('sqlite'))
     .option('--etcd-servers <urls>', 'comma-separated etcd client URLs (with --store etcd)')
     .addOption(
@@ -72,20 +84,52 @@ async function runServer(flags: ServerFlags): Promise<void> {
     revision: await backend.currentRevision(),
     dataDir: dirs.root,
   });
-  // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
-  const stopped = new Promise<void>((resolve) => {
-    // Nothing listens on a socket yet, so hold the event loop open until a signal arrives.
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    const shutdown = (signal: string) => {
-      log.info('shutting down', { signal });
-      clearInterval(keepAlive);
-      resolve();
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+
+  const extraNames = flags.advertiseAddress ? [flags.advertiseAddress] : [];
+  const pki = await loadOrCreatePki(dirs.pki, {
+    hostnames: extraNames,
+    ips: flags.bindAddress !== '0.0.0.0' && flags.bindAddress !== '::' ? [flags.bindAddress] : [],
   });
-  log.info('ready');
-  await stopped;
+  const authenticators = [createX509Authenticator()];
+  if (flags.tokenAuthFile) authenticators.push(createTokenAuthenticator(await loadTokenFile(flags.tokenAuthFile)));
+  const clientHost = flags.bindAddress === '0.0.0.0' || flags.bindAddress === '::' ? '127.0.0.1' : flags.bindAddress;
+  const api = new ApiServer({
+    store,
+    clock: realClock,
+    logger: log.child('apiserver'),
+    authenticator: createUnionAuthenticator(authenticators),
+    resources: builtinResources(),
+    advertiseAddress: `${flags.advertiseAddress ?? clientHost}:${flags.port}`,
+    healthChecks: [{ name: 'etcd', check: async () => void (await backend.currentRevision()) }],
+  });
+  await api.ensureSystemNamespaces();
+  const server = await startSecureServer({
+    host: flags.bindAddress,
+    port: flags.port,
+    tls: { certPem: pki.serving.certPem, keyPem: pki.serving.keyPem, clientCaPem: pki.ca.certPem },
+    handler: api.handler,
+    longRunning: api.longRunning,
+    logger: log.child('serving'),
+  });
+  await writeKubeconfig(dirs.adminKubeconfig, {
+    server: `https://${clientHost.includes(':') ? `[${clientHost}]` : clientHost}:${server.port}`,
+    caPem: pki.ca.certPem,
+    clientCertPem: pki.admin.certPem,
+    clientKeyPem: pki.admin.keyPem,
+    user: 'kubernetes-admin',
+    cluster: 'kite',
+    context: 'kite',
+  });
+
+  // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  log.info('ready', { url: `https://${clientHost}:${server.port}`, kubeconfig: dirs.adminKubeconfig });
+  const signal = await stopped;
+  log.info('shutting down', { signal });
+  await server.shutdown({ timeoutMs: 10_000 });
   compactor?.stop();
   await compactor?.idle();
   await store.close();

@@ -40,10 +40,14 @@ export class StorageError extends Error {
     readonly key?: string,
     /** For Expired and TooLargeResourceVersion: the revision that bounds what the store can serve. */
     readonly revision?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; requested?: number },
   ) {
     super(message, options);
+    this.requested = options?.requested;
   }
+
+  /** For Expired and TooLargeResourceVersion: the revision the caller asked for. */
+  readonly requested?: number;
 }
 
 export const isStorageError = (err: unknown, code?: StorageErrorCode): err is StorageError =>
@@ -68,4 +72,5 @@ export const tooLargeResourceVersion = (requested: number, current: number): Sto
     `too large resource version: ${requested}, current: ${current}`,
     undefined,
     current,
+    { requested },
   );

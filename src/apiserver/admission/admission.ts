@@ -1,0 +1,51 @@
+// Admission: the plugins a write passes after authorization and before storage — mutating
+// plugins first (admit), then validating ones (validate), as kube-apiserver runs them.
+
+import type { KubeObject } from '../../api/object.js';
+import type { ResourceDefinition } from '../registry/resource.js';
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface AdmissionUser {
+  name: string;
+  groups: string[];
+}
+
+export interface AdmissionAttributes {
+  operation: AdmissionOperation;
+  resource: ResourceDefinition;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  /** The object being written (mutable in admit). */
+  object?: KubeObject;
+  oldObject?: KubeObject;
+  user?: AdmissionUser;
+  dryRun: boolean;
+}
+
+export interface AdmissionPlugin {
+  readonly name: string;
+  /** Mutating phase: may change attrs.object; throw a StatusError to refuse. */
+  admit?(attrs: AdmissionAttributes): void | Promise<void>;
+  /** Validating phase: may not change anything; throw a StatusError to refuse. */
+  validate?(attrs: AdmissionAttributes): void | Promise<void>;
+}
+
+export class AdmissionChain {
+  constructor(private readonly plugins: readonly AdmissionPlugin[]) {}
+
+  async admit(attrs: AdmissionAttributes): Promise<void> {
+    for (const plugin of this.plugins) if (plugin.admit) await plugin.admit(attrs);
+  }
+
+  async validate(attrs: AdmissionAttributes): Promise<void> {
+    for (const plugin of this.plugins) if (plugin.validate) await plugin.validate(attrs);
+  }
+
+  /** Both phases, in order. */
+  async run(attrs: AdmissionAttributes): Promise<void> {
+    await this.admit(attrs);
+    await this.validate(attrs);
+  }
+}

@@ -1,0 +1,17 @@
+// What the resource endpoints need from the server around them, per request.
+
+import type { Clock } from '../../util/clock.js';
+import type { AdmissionUser } from '../admission/admission.js';
+import type { PatchMeta } from '../patch/patch-meta.js';
+import type { ResourceDefinition } from '../registry/resource.js';
+import type { LongRunningRegistry } from '../serving/long-running.js';
+
+export interface ResourceContext {
+  clock: Clock;
+  user?: AdmissionUser;
+  longRunning: LongRunningRegistry;
+  /** Unknown-field detection from the OpenAPI schemas (empty when none is known). */
+  unknownFields: (def: ResourceDefinition, obj: unknown) => string[];
+  /** The kind's strategic-merge-patch strategies, from its OpenAPI schema. */
+  patchMeta: (def: ResourceDefinition) => PatchMeta;
+}

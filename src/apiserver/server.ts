@@ -1,0 +1,178 @@
+// The API server: kube-apiserver for Kite. Owns the request chain — authentication,
+// authorization, then discovery, OpenAPI, health and version for non-resource paths, or the
+// resource endpoints (admission, the generic REST store, storage) — and the HTTPS listener.
+
+import type { KubeObject } from '../api/object.js';
+import { newNotFound, newUnauthorized } from '../api/status-errors.js';
+import type { Store } from '../storage/interface.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
+import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
+import type { Authenticator } from './authn/index.js';
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  aggregatedVersion,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+} from './discovery/discovery.js';
+import { writeError, writeJson, writeRaw, type ApiRequest, type ApiResponse } from './endpoints/http.js';
+import { ApiMetrics } from './metrics.js';
+import { parseRequestInfo, type RequestInfo } from './endpoints/request-info.js';
+import { handleResource } from './endpoints/resource-handler.js';
+import { serveHealth, serveVersion, type HealthCheck } from './endpoints/system.js';
+import { OpenApiService } from './endpoints/openapi.js';
+import { ResourceCatalog } from './registry/catalog.js';
+import { RestStore } from './registry/rest-store.js';
+import type { ResourceDefinition } from './registry/resource.js';
+import { createLongRunningRegistry, type LongRunningRegistry } from './serving/long-running.js';
+import type { RequestHandler } from './serving/types.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  authenticator: Authenticator;
+  resources: ResourceDefinition[];
+  /** The address clients reach this server at (for /api's serverAddressByClientCIDRs). */
+  advertiseAddress: string;
+  extraAdmission?: AdmissionPlugin[];
+  healthChecks?: HealthCheck[];
+}
+
+type Obj = KubeObject & Record<string, unknown>;
+
+export class ApiServer {
+  readonly catalog = new ResourceCatalog();
+  readonly longRunning: LongRunningRegistry = createLongRunningRegistry();
+  private readonly stores = new Map<ResourceDefinition, RestStore<Obj>>();
+  private readonly admission: AdmissionChain;
+  private readonly openApi: OpenApiService;
+  readonly metrics = new ApiMetrics();
+
+  constructor(private readonly options: ApiServerOptions) {
+    for (const def of options.resources) this.catalog.add(def);
+    this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
+    const namespaces = this.catalog.lookup('', 'v1', 'namespaces');
+    const lifecycle = new NamespaceLifecycle(async (name) => {
+      if (!namespaces) return undefined;
+      return this.storeFor(namespaces)
+        .get(undefined, name)
+        .catch((err: unknown) => {
+          if ((err as { code?: number }).code === 404) return undefined;
+          throw err;
+        });
+    });
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), lifecycle]);
+  }
+
+  storeFor(def: ResourceDefinition): RestStore<Obj> {
+    let store = this.stores.get(def);
+    if (!store) {
+      store = new RestStore<Obj>(def as unknown as ResourceDefinition<Obj>, {
+        store: this.options.store,
+        clock: this.options.clock,
+        admission: this.admission,
+      });
+      this.stores.set(def, store);
+    }
+    return store;
+  }
+
+  /** Creates default, kube-system, kube-public and kube-node-lease if they are missing. */
+  async ensureSystemNamespaces(): Promise<void> {
+    const def = this.catalog.lookup('', 'v1', 'namespaces');
+    if (!def) return;
+    const store = this.storeFor(def);
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      try {
+        await store.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 409) throw err;
+      }
+    }
+  }
+
+  readonly handler: RequestHandler = async (req, res) => {
+    const started = this.options.clock.now();
+    const url = new URL(req.url ?? '/', 'https://kite.invalid');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+    res.once('finish', () => {
+      const seconds = (this.options.clock.now() - started) / 1000;
+      this.metrics.observe(req.method ?? 'GET', info, url.searchParams.has('dryRun'), res.statusCode, seconds);
+    });
+    try {
+      await this.handle(req, res, url.searchParams, path, info);
+    } catch (err) {
+      if ((err as { code?: number }).code === undefined) this.options.logger.error('request failed', { url: req.url, error: err });
+      writeError(res, err);
+    }
+  };
+
+  private async handle(req: ApiRequest, res: ApiResponse, query: URLSearchParams, path: string, info: RequestInfo): Promise<void> {
+    const user = await this.options.authenticator.authenticate(req);
+    if (!user) throw newUnauthorized('Unauthorized');
+    // Authorization: every authenticated user may do everything until RBAC lands.
+
+    if (!info.isResourceRequest) return this.handleNonResource(req, res, path, query);
+
+    const def = this.catalog.lookup(info.apiGroup, info.apiVersion, info.resource ?? '');
+    if (!def) throw notFoundPath();
+    await handleResource(req, res, info, query, this.storeFor(def), {
+      clock: this.options.clock,
+      user: { name: user.name, groups: user.groups },
+      longRunning: this.longRunning,
+      unknownFields: (d, obj) => this.openApi.unknownFields(d, obj),
+      patchMeta: (d) => this.openApi.patchMeta(d),
+    });
+  }
+
+  private async handleNonResource(req: ApiRequest, res: ApiResponse, path: string, query: URLSearchParams): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw notFoundPath();
+    if (path === '/version') return serveVersion(res);
+    if (path === '/metrics') {
+      const { body, contentType } = await this.metrics.text();
+      return writeRaw(res, 200, body, contentType);
+    }
+    if (await serveHealth(res, path, query, this.options.healthChecks ?? [])) return;
+    if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+      return this.openApi.serve(req, res, path, query);
+    }
+    const accept = req.headers.accept;
+    const parts = path.split('/').filter(Boolean);
+    if (path === '/api' || path === '/apis') {
+      const aggregated = aggregatedVersion(accept);
+      if (aggregated) {
+        return writeJson(res, 200, aggregatedDiscovery(this.catalog, path === '/api', aggregated), aggregatedContentType(aggregated));
+      }
+      return writeJson(res, 200, path === '/api' ? apiVersions(this.options.advertiseAddress) : apiGroupList(this.catalog));
+    }
+    if (parts[0] === 'api' && parts.length === 2) {
+      const doc = apiResourceList(this.catalog, '', parts[1] as string);
+      if (doc) return writeJson(res, 200, doc);
+    }
+    if (parts[0] === 'apis' && parts.length === 2) {
+      const doc = apiGroupDocument(this.catalog, parts[1] as string);
+      if (doc) return writeJson(res, 200, doc);
+    }
+    if (parts[0] === 'apis' && parts.length === 3) {
+      const doc = apiResourceList(this.catalog, parts[1] as string, parts[2] as string);
+      if (doc) return writeJson(res, 200, doc);
+    }
+    if (path === '/') {
+      return writeJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });
+    }
+    throw notFoundPath();
+  }
+}
+
+/** kube-apiserver's answer for a path it doesn't serve. */
+function notFoundPath() {
+  const err = newNotFound({ group: '', resource: '' }, '');
+  err.status.message = 'the server could not find the requested resource';
+  return err;
+}

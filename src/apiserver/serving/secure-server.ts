@@ -1,0 +1,162 @@
+// The API server's HTTPS listener: one TLS port speaking HTTP/2 and HTTP/1.1 (ALPN), asking for
+// (but not requiring) client certificates signed by the client CA, with graceful shutdown —
+// stop accepting, GOAWAY to HTTP/2 sessions, end long-running requests, let the rest finish,
+// and tear down whatever is left at the deadline.
+
+import { once } from 'node:events';
+import * as http2 from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { realClock, type Clock } from '../../util/clock.js';
+import { silentLogger, type Logger } from '../../util/log.js';
+import { ConnectionTracker } from './connections.js';
+import { createLongRunningRegistry, type LongRunningRegistry } from './long-running.js';
+import type { RequestHandler, ServerRequest, ServerResponse } from './types.js';
+
+export interface ServingTls {
+  certPem: string;
+  keyPem: string;
+  /** CA bundle that client certificates are verified against; no client certificates without it. */
+  clientCaPem?: string;
+}
+
+export interface SecureServerOptions {
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port to bind; 0 picks a free one. */
+  port: number;
+  tls: ServingTls;
+  handler: RequestHandler;
+  /** Registry where long-running handlers (watches) register; a new one when omitted. */
+  longRunning?: LongRunningRegistry;
+  logger?: Logger;
+  clock?: Clock;
+  /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection; default 1000 like kube-apiserver. */
+  maxConcurrentStreams?: number;
+  /** Cap on buffered memory per HTTP/2 session in MB; default 64. */
+  maxSessionMemoryMb?: number;
+}
+
+export interface ShutdownOptions {
+  /** How long in-flight requests may take before connections are destroyed; default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface SecureServer {
+  readonly host: string;
+  /** The bound port. */
+  readonly port: number;
+  readonly longRunning: LongRunningRegistry;
+  /**
+   * Swaps the certificate, key or client CA for new connections. Whether client certificates are
+   * requested at all is fixed at start (by whether tls.clientCaPem was given).
+   */
+  updateTls(tls: ServingTls): void;
+  /** Graceful: see the file header. Resolves when every connection is closed. */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  /** Immediate: closes the listener and destroys every connection. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_SHUTDOWN_MS = 10_000;
+const INTERNAL_ERROR = JSON.stringify({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'Internal error occurred: request handler failed',
+  reason: 'InternalError',
+  code: 500,
+});
+
+function secureContextOptions(tls: ServingTls): http2.SecureServerOptions {
+  return {
+    cert: tls.certPem,
+    key: tls.keyPem,
+    ...(tls.clientCaPem ? { ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: false } : { requestCert: false }),
+  };
+}
+
+function failRequest(res: ServerResponse, err: unknown, logger: Logger): void {
+  logger.error('request handler failed', { error: err instanceof Error ? err : String(err) });
+  if (res.headersSent) {
+    res.destroy();
+  } else if (!res.writableEnded) {
+    res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(INTERNAL_ERROR) });
+    res.end(INTERNAL_ERROR);
+  }
+}
+
+export async function startSecureServer(options: SecureServerOptions): Promise<SecureServer> {
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? realClock;
+  const longRunning = options.longRunning ?? createLongRunningRegistry();
+  const host = options.host ?? '127.0.0.1';
+  const tracker = new ConnectionTracker();
+  const handler = options.handler;
+
+  const server = http2.createSecureServer({
+    ...secureContextOptions(options.tls),
+    allowHTTP1: true,
+    minVersion: 'TLSv1.2',
+    settings: { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000 },
+    maxSessionMemory: options.maxSessionMemoryMb ?? 64,
+  });
+
+  server.on('connection', (socket: Socket) => tracker.addSocket(socket));
+  server.on('secureConnection', (socket: TLSSocket) => tracker.addSecureSocket(socket));
+  server.on('session', (session: http2.ServerHttp2Session) => tracker.addSession(session));
+  server.on('sessionError', (err: Error) => logger.debug('http2 session error', { error: err }));
+  server.on('tlsClientError', (err: Error) => logger.debug('tls handshake failed', { error: err }));
+
+  server.on('request', (req: ServerRequest, res: ServerResponse) => {
+    if (req.httpVersionMajor !== 2) tracker.trackHttp1(req.socket, res);
+    try {
+      const result = handler(req, res);
+      if (result !== undefined) result.then(undefined, (err: unknown) => failRequest(res, err, logger));
+    } catch (err) {
+      failRequest(res, err, logger);
+    }
+  });
+
+  server.listen(options.port, host);
+  await Promise.race([
+    once(server, 'listening'),
+    once(server, 'error').then(([err]) => Promise.reject(err as Error)),
+  ]);
+  const port = (server.address() as AddressInfo).port;
+  logger.info('serving securely', { host, port });
+
+  let closed: Promise<void> | undefined;
+  const stopListening = () =>
+    (closed ??= new Promise<void>((resolve) => server.close(() => resolve())));
+
+  return {
+    host,
+    port,
+    longRunning,
+    updateTls(tls) {
+      server.setSecureContext({ cert: tls.certPem, key: tls.keyPem, ...(tls.clientCaPem ? { ca: tls.clientCaPem } : {}) });
+    },
+    async shutdown(shutdownOptions = {}) {
+      const done = stopListening();
+      tracker.drain();
+      longRunning.endAll();
+      const deadline = clock.setTimeout(() => {
+        if (tracker.openConnections) logger.warn('shutdown deadline reached; closing connections', { open: tracker.openConnections });
+        tracker.destroyAll();
+      }, shutdownOptions.timeoutMs ?? DEFAULT_SHUTDOWN_MS);
+      try {
+        await done;
+      } finally {
+        deadline.cancel();
+      }
+    },
+    async close() {
+      const done = stopListening();
+      longRunning.endAll();
+      tracker.destroyAll();
+      await done;
+    },
+  };
+}
