@@ -30,6 +30,9 @@ export interface AdmissionPlugin {
   admit?(attrs: AdmissionAttributes): void | Promise<void>;
   /** Validating phase: may not change anything; throw a StatusError to refuse. */
   validate?(attrs: AdmissionAttributes): void | Promise<void>;
+  /** After the write committed (not for dry runs): release what a delete freed, and the like.
+   *  attrs.object is the stored result. Errors are logged, not returned to the client. */
+  committed?(attrs: AdmissionAttributes): void | Promise<void>;
 }
 
 export class AdmissionChain {
@@ -41,6 +44,19 @@ export class AdmissionChain {
 
   async validate(attrs: AdmissionAttributes): Promise<void> {
     for (const plugin of this.plugins) if (plugin.validate) await plugin.validate(attrs);
+  }
+
+  /** Tells every plugin a write committed; a failing plugin does not stop the others. */
+  async committed(attrs: AdmissionAttributes, onError: (plugin: string, err: unknown) => void = () => {}): Promise<void> {
+    if (attrs.dryRun) return;
+    for (const plugin of this.plugins) {
+      if (!plugin.committed) continue;
+      try {
+        await plugin.committed(attrs);
+      } catch (err) {
+        onError(plugin.name, err);
+      }
+    }
   }
 
   /** Both phases, in order. */

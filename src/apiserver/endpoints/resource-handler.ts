@@ -17,6 +17,7 @@ import type { RequestInfo } from './request-info.js';
 import { buildPredicate } from './predicate.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
 import { serveWatch } from './watch.js';
+import { handleScale } from './scale.js';
 import { applyPatch, PATCH_TYPES } from './patch.js';
 import { checkFields, type FieldValidation } from './field-validation.js';
 import type { ResourceContext } from './context.js';
@@ -39,13 +40,16 @@ export async function handleResource(
   }
   if (!def.namespaced && info.namespace) throw newNotFound({ group: def.group, resource: def.resource }, info.name ?? '');
   const sub = info.subresource;
-  // Subresources served by the generic store are those with their own update strategy (status,
-  // finalize, …); the others (scale, binding, eviction, log, exec, …) have handlers of their own.
-  const subStrategy = sub ? (def.subresources?.find((s) => s.name === sub)?.strategy as Strategy<Obj> | undefined) : undefined;
-  if (sub && !subStrategy) throw newNotFound({ group: def.group, resource: `${def.resource}/${sub}` }, info.name ?? '');
   const dryRun = parseDryRun(query);
   const write = { dryRun, user: ctx.user };
   const name = info.name as string;
+  if (sub === 'scale' && def.subresources?.some((s) => s.name === 'scale')) {
+    return handleScale(req, res, info.verb, def, store as unknown as RestStore<KubeObject>, ns, name, write);
+  }
+  // Subresources served by the generic store are those with their own update strategy (status,
+  // finalize, …); the others (scale, binding, eviction, log, exec, …) have handlers of their own.
+  const subStrategy = sub ? (def.subresources?.find((s) => s.name === sub)?.strategy as Strategy<Obj> | undefined) : undefined;
+  if (sub && !subStrategy) throw newNotFound({ group: def.group, resource: def.resource }, info.name ?? '');
 
   switch (info.verb) {
     case 'get': {

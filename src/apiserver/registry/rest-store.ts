@@ -125,11 +125,14 @@ export class RestStore<T extends KubeObject = KubeObject> {
       await this.ensureAbsent(namespace, name);
       return obj;
     }
+    let created: T;
     try {
-      return await this.deps.store.create(this.key(namespace, name), obj);
+      created = await this.deps.store.create(this.key(namespace, name), obj);
     } catch (err) {
       throw interpretStorageError(err, this.target(name));
     }
+    await this.deps.admission.committed(this.attributes('CREATE', created, undefined, options));
+    return created;
   }
 
   /**
@@ -199,7 +202,9 @@ export class RestStore<T extends KubeObject = KubeObject> {
             }
           : {}),
       });
-      return { object: await this.finishIfDeleted(namespace, name, object), created };
+      const result = await this.finishIfDeleted(namespace, name, object);
+      await this.deps.admission.committed(this.attributes(created ? 'CREATE' : 'UPDATE', result, undefined, options, options.subresourceName));
+      return { object: result, created };
     } catch (err) {
       throw interpretStorageError(err, this.target(name));
     }
@@ -222,6 +227,7 @@ export class RestStore<T extends KubeObject = KubeObject> {
         const object = await this.deps.store.delete<T>(key, {
           preconditions: { uid: current.metadata?.uid, ...options.preconditions },
         });
+        await this.deps.admission.committed(this.attributes('DELETE', undefined, object, options));
         return { object, deleted: true };
       }
       // Marked for deletion: finalizers (and the garbage collector, or the kubelet for a grace
@@ -262,7 +268,9 @@ export class RestStore<T extends KubeObject = KubeObject> {
       });
     } catch (err) {
       if (!isStorageError(err, 'KeyNotFound') && !isStorageError(err, 'InvalidObj')) throw err;
+      return obj;
     }
+    await this.deps.admission.committed(this.attributes('DELETE', undefined, obj, {}));
     return obj;
   }
 
