@@ -81,8 +81,17 @@ export class FieldError {
   }
 }
 
+/** Longest rendering of a bad value in a message; longer ones are cut (a client's 1 MiB label
+ *  value must not come back as a 1 MiB error). */
+export const MAX_BAD_VALUE_LENGTH = 1024;
+
 /** Renders a bad value as Go's ErrorBody does: strings quoted, scalars bare, nil as null. */
 export function renderBadValue(value: unknown): string {
+  const rendered = renderFull(value);
+  return rendered.length > MAX_BAD_VALUE_LENGTH ? `${rendered.slice(0, MAX_BAD_VALUE_LENGTH)}...(truncated)` : rendered;
+}
+
+function renderFull(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':

@@ -3,7 +3,8 @@
 // resource endpoints (admission, the generic REST store, storage) — and the HTTPS listener.
 
 import type { KubeObject } from '../api/object.js';
-import { newNotFound, newUnauthorized } from '../api/status-errors.js';
+import { newUnauthorized } from '../api/status-errors.js';
+import { statusOf } from '../api/status.js';
 import type { Store } from '../storage/interface.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -25,6 +26,11 @@ import { parseRequestInfo, type RequestInfo } from './endpoints/request-info.js'
 import { handleResource } from './endpoints/resource-handler.js';
 import { serveHealth, serveVersion, type HealthCheck } from './endpoints/system.js';
 import { OpenApiService } from './endpoints/openapi.js';
+import { CrdController, customResourceUnknownFields } from './crd/index.js';
+import { resourcePrefix } from './registry/keys.js';
+import { CachingStore } from './watchcache/index.js';
+import { newBadRequest } from '../api/status-errors.js';
+import { notFoundPath } from './endpoints/not-found.js';
 import { ResourceCatalog } from './registry/catalog.js';
 import { RestStore } from './registry/rest-store.js';
 import type { ResourceDefinition } from './registry/resource.js';
@@ -48,13 +54,23 @@ type Obj = KubeObject & Record<string, unknown>;
 export class ApiServer {
   readonly catalog = new ResourceCatalog();
   readonly longRunning: LongRunningRegistry = createLongRunningRegistry();
-  private readonly stores = new Map<ResourceDefinition, RestStore<Obj>>();
+  private readonly stores = new WeakMap<ResourceDefinition, RestStore<Obj>>();
+  /** Serves the custom resources of the stored CustomResourceDefinitions; start() before serving. */
+  readonly crds: CrdController;
   private readonly admission: AdmissionChain;
   private readonly openApi: OpenApiService;
   readonly metrics = new ApiMetrics();
 
   constructor(private readonly options: ApiServerOptions) {
     for (const def of options.resources) this.catalog.add(def);
+    // With a watch cache, every served resource is cached (custom resources as they appear).
+    const store = options.store;
+    if (store instanceof CachingStore) {
+      for (const def of options.resources) store.cache(resourcePrefix(def));
+      this.catalog.onChange(() => {
+        for (const def of this.catalog.all()) store.cache(resourcePrefix(def));
+      });
+    }
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
     const namespaces = this.catalog.lookup('', 'v1', 'namespaces');
     const lifecycle = new NamespaceLifecycle(async (name) => {
@@ -67,6 +83,13 @@ export class ApiServer {
         });
     });
     this.admission = new AdmissionChain([...(options.extraAdmission ?? []), lifecycle]);
+    this.crds = new CrdController({
+      catalog: this.catalog,
+      store: options.store,
+      clock: options.clock,
+      storeFor: (def) => this.storeFor(def),
+      logger: options.logger.child('crd'),
+    });
   }
 
   storeFor(def: ResourceDefinition): RestStore<Obj> {
@@ -98,17 +121,23 @@ export class ApiServer {
 
   readonly handler: RequestHandler = async (req, res) => {
     const started = this.options.clock.now();
-    const url = new URL(req.url ?? '/', 'https://kite.invalid');
-    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+    let info: RequestInfo | undefined;
+    let query: URLSearchParams | undefined;
     res.once('finish', () => {
       const seconds = (this.options.clock.now() - started) / 1000;
-      this.metrics.observe(req.method ?? 'GET', info, url.searchParams.has('dryRun'), res.statusCode, seconds);
+      this.metrics.observe(req.method ?? 'GET', info, query?.has('dryRun') ?? false, res.statusCode, seconds);
     });
     try {
-      await this.handle(req, res, url.searchParams, path, info);
+      const url = parseUrl(req.url ?? '/');
+      query = url.searchParams;
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      info = parseRequestInfo(req.method ?? 'GET', path, query);
+      await this.handle(req, res, query, path, info);
     } catch (err) {
-      if ((err as { code?: number }).code === undefined) this.options.logger.error('request failed', { url: req.url, error: err });
+      const status = statusOf(err);
+      if (status.code >= 500) this.options.logger.error('request failed', { method: req.method, url: req.url, error: err });
+      // An HTTP/1.1 body left unread (too large) would stall the connection: close it instead.
+      if (status.code === 413 && req.httpVersionMajor === 1 && !res.headersSent) res.setHeader('connection', 'close');
       writeError(res, err);
     }
   };
@@ -126,8 +155,9 @@ export class ApiServer {
       clock: this.options.clock,
       user: { name: user.name, groups: user.groups },
       longRunning: this.longRunning,
-      unknownFields: (d, obj) => this.openApi.unknownFields(d, obj),
+      unknownFields: (d, obj) => customResourceUnknownFields(d, obj) ?? this.openApi.unknownFields(d, obj),
       patchMeta: (d) => this.openApi.patchMeta(d),
+      checkTypes: (d, obj) => this.openApi.checkTypes(d, obj),
     });
   }
 
@@ -170,9 +200,11 @@ export class ApiServer {
   }
 }
 
-/** kube-apiserver's answer for a path it doesn't serve. */
-function notFoundPath() {
-  const err = newNotFound({ group: '', resource: '' }, '');
-  err.status.message = 'the server could not find the requested resource';
-  return err;
+/** The request target as a URL; any request target (even "//x") is a path here. */
+function parseUrl(target: string): URL {
+  try {
+    return new URL(`https://kite.invalid${target.startsWith('/') ? '' : '/'}${target}`);
+  } catch {
+    throw newBadRequest('malformed request URL');
+  }
 }

@@ -14,6 +14,8 @@ import { loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
 import { createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ApiServer } from '../apiserver/server.js';
+import { CachingStore } from '../apiserver/watchcache/index.js';
+import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 
@@ -68,7 +70,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const dirs = prepareDataDir(flags.dataDir);
   const config = storageConfig(flags, dirs.database);
   const backend = await openBackend(config);
-  const store = new ObjectStore(backend);
+  const store = new CachingStore(new ObjectStore(backend), { clock: realClock, logger: log.child('watchcache') });
   const compactor =
     flags.compactionInterval > 0
       ? new Compactor(backend, {
@@ -90,6 +92,10 @@ async function runServer(flags: ServerFlags): Promise<void> {
     hostnames: extraNames,
     ips: flags.bindAddress !== '0.0.0.0' && flags.bindAddress !== '::' ? [flags.bindAddress] : [],
   });
+  const allocation = new ServiceAllocation(store, { serviceCIDR: flags.serviceCidr, logger: log.child('allocators') });
+  const repair = new ServiceAllocationRepair(store, allocation, { clock: realClock, logger: log.child('allocators') });
+  // With several API servers on one etcd, leaks are released by the periodic pass only.
+  await repair.runOnce({ releaseLeaks: config.kind === 'sqlite' });
   const authenticators = [createX509Authenticator()];
   if (flags.tokenAuthFile) authenticators.push(createTokenAuthenticator(await loadTokenFile(flags.tokenAuthFile)));
   const clientHost = flags.bindAddress === '0.0.0.0' || flags.bindAddress === '::' ? '127.0.0.1' : flags.bindAddress;
@@ -101,8 +107,11 @@ async function runServer(flags: ServerFlags): Promise<void> {
     resources: builtinResources(),
     advertiseAddress: `${flags.advertiseAddress ?? clientHost}:${flags.port}`,
     healthChecks: [{ name: 'etcd', check: async () => void (await backend.currentRevision()) }],
+    extraAdmission: [allocation],
   });
   await api.ensureSystemNamespaces();
+  await api.crds.start();
+  await store.ready();
   const server = await startSecureServer({
     host: flags.bindAddress,
     port: flags.port,
@@ -111,6 +120,11 @@ async function runServer(flags: ServerFlags): Promise<void> {
     longRunning: api.longRunning,
     logger: log.child('serving'),
   });
+  const services = api.catalog.lookup('', 'v1', 'services');
+  if (services) {
+    await ensureKubernetesService(api.storeFor(services), { clusterIP: allocation.kubernetesServiceIP, apiServerPort: server.port });
+  }
+  repair.start();
   await writeKubeconfig(dirs.adminKubeconfig, {
     server: `https://${clientHost.includes(':') ? `[${clientHost}]` : clientHost}:${server.port}`,
     caPem: pki.ca.certPem,
@@ -130,6 +144,9 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const signal = await stopped;
   log.info('shutting down', { signal });
   await server.shutdown({ timeoutMs: 10_000 });
+  api.crds.stop();
+  repair.stop();
+  await repair.idle();
   compactor?.stop();
   await compactor?.idle();
   await store.close();

@@ -33,6 +33,8 @@ export interface AdmissionPlugin {
   /** After the write committed (not for dry runs): release what a delete freed, and the like.
    *  attrs.object is the stored result. Errors are logged, not returned to the client. */
   committed?(attrs: AdmissionAttributes): void | Promise<void>;
+  /** The write these attrs were admitted for failed after admission: undo what admit took. */
+  aborted?(attrs: AdmissionAttributes): void | Promise<void>;
 }
 
 export class AdmissionChain {
@@ -55,6 +57,19 @@ export class AdmissionChain {
         await plugin.committed(attrs);
       } catch (err) {
         onError(plugin.name, err);
+      }
+    }
+  }
+
+  /** Tells every plugin that a write it admitted failed (errors are swallowed: repair loops
+   *  reconcile what an undo misses). */
+  async aborted(attrs: AdmissionAttributes): Promise<void> {
+    for (const plugin of this.plugins) {
+      if (!plugin.aborted) continue;
+      try {
+        await plugin.aborted(attrs);
+      } catch {
+        // the plugin's repair pass catches what is left
       }
     }
   }

@@ -14,4 +14,6 @@ export interface ResourceContext {
   unknownFields: (def: ResourceDefinition, obj: unknown) => string[];
   /** The kind's strategic-merge-patch strategies, from its OpenAPI schema. */
   patchMeta: (def: ResourceDefinition) => PatchMeta;
+  /** Typed decoding: refuses values of the wrong JSON type (400) and drops nulls. */
+  checkTypes: (def: ResourceDefinition, obj: unknown) => void;
 }

@@ -26,77 +26,86 @@ export function decodeBody(body: Buffer, contentType: string | undefined): Decod
   throw newUnsupportedMediaType(JSON_TYPES);
 }
 
+/** Nesting deeper than this is refused (Go's JSON decoder stops at 10,000; Kite's recursive
+ *  walkers need a lower bound, and no Kubernetes object nests beyond a few dozen levels). */
+export const MAX_DEPTH = 1_000;
+
 export function decodeJson(text: string): Decoded {
+  // The scan checks nesting depth before anything recursive sees the value.
+  const duplicates = findDuplicateKeys(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     throw newBadRequest(`error decoding request body: ${(err as Error).message}`);
   }
-  return { value, duplicates: findDuplicateKeys(text) };
+  return { value, duplicates };
 }
 
 function decodeYaml(text: string): Decoded {
-  const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length > 0) throw newBadRequest(`error decoding YAML request body: ${doc.errors[0]?.message ?? 'invalid YAML'}`);
-  return { value: doc.toJS(), duplicates: [] };
+  try {
+    const doc = parseDocument(text, { uniqueKeys: false });
+    if (doc.errors.length > 0) throw new Error(doc.errors[0]?.message ?? 'invalid YAML');
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    // Re-scan as JSON for nesting depth (YAML flow collections nest too).
+    findDuplicateKeys(JSON.stringify(value) ?? 'null');
+    return { value, duplicates: [] };
+  } catch (err) {
+    if ((err as { status?: unknown }).status) throw err;
+    throw newBadRequest(`error decoding YAML request body: ${(err as Error).message}`);
+  }
 }
 
-/** Scans JSON text for keys repeated within one object; returns their paths. */
+/**
+ * Scans JSON text for keys repeated within one object and returns their paths; refuses nesting
+ * deeper than MAX_DEPTH. Iterative, so hostile input cannot exhaust the stack. Malformed text is
+ * left for JSON.parse to report.
+ */
 export function findDuplicateKeys(text: string): string[] {
   const found: string[] = [];
-  let i = 0;
-  const skipWs = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i] as string)) i++;
+  interface Frame {
+    path: string;
+    keys?: Set<string>;
+    index: number;
+  }
+  const stack: Frame[] = [];
+  let pendingKey: string | undefined;
+  const childPath = (): string => {
+    const top = stack[stack.length - 1];
+    if (!top) return '';
+    if (top.keys) return top.path ? `${top.path}.${pendingKey ?? ''}` : (pendingKey ?? '');
+    return `${top.path}[${top.index}]`;
   };
-  const readString = (): string => {
-    const start = i;
-    i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
-  };
-  const value = (path: string): void => {
-    skipWs();
+  for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '{') {
-      i++;
-      const seen = new Set<string>();
-      skipWs();
-      if (text[i] === '}') {
-        i++;
-        return;
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i += text[i] === '\\' ? 2 : 1);
+      const top = stack[stack.length - 1];
+      // A string right after '{' or ',' inside an object is a key.
+      let j = start - 1;
+      while (j >= 0 && ' \t\r\n'.includes(text[j] as string)) j--;
+      if (top?.keys && (text[j] === '{' || text[j] === ',')) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(start, i + 1)) as string;
+        } catch {
+          return found;
+        }
+        if (top.keys.has(key)) found.push(top.path ? `${top.path}.${key}` : key);
+        top.keys.add(key);
+        pendingKey = key;
       }
-      for (;;) {
-        skipWs();
-        const key = readString();
-        const child = path ? `${path}.${key}` : key;
-        if (seen.has(key)) found.push(child);
-        seen.add(key);
-        skipWs();
-        i++; // ':'
-        value(child);
-        skipWs();
-        if (text[i++] === '}') return;
-      }
-    } else if (c === '[') {
-      i++;
-      skipWs();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (let n = 0; ; n++) {
-        value(`${path}[${n}]`);
-        skipWs();
-        if (text[i++] === ']') return;
-      }
-    } else if (c === '"') {
-      readString();
-    } else {
-      while (i < text.length && !',}] \t\r\n'.includes(text[i] as string)) i++;
+    } else if (c === '{' || c === '[') {
+      if (stack.length >= MAX_DEPTH) throw newBadRequest(`error decoding request body: exceeded max depth of ${MAX_DEPTH}`);
+      const path = childPath();
+      stack.push(c === '{' ? { path, keys: new Set(), index: 0 } : { path, index: 0 });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top && !top.keys) top.index++;
     }
-  };
-  value('');
+  }
   return found;
 }

@@ -11,16 +11,20 @@ export type ApiResponse = ServerResponse;
 /** kube-apiserver's limit on a request body (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/** How much of an oversized body is read and dropped so the client can read the 413. */
+const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
+
 export async function readBody(req: ApiRequest, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) throw newRequestEntityTooLarge(`limit is ${limit}`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw newRequestEntityTooLarge(`limit is ${limit}`);
-    chunks.push(chunk);
+    // Over the limit: keep reading (and dropping) so a client still sending gets its answer
+    // instead of a broken pipe; past the discard bound, stop and let the connection close.
+    if (size > limit + MAX_DISCARD_BYTES) break;
+    if (size <= limit) chunks.push(chunk);
   }
+  if (size > limit) throw newRequestEntityTooLarge(`limit is ${limit}`);
   return Buffer.concat(chunks);
 }
 

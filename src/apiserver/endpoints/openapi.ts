@@ -3,11 +3,15 @@
 // requests need — unknown fields for fieldValidation, patch strategies for strategic merge patch.
 
 import { createOpenApi, serveOpenApi, type OpenApi } from '../openapi/index.js';
+import { checkTypes } from '../openapi/decode-types.js';
+import { customResourceOpenApiSchema, isCustomResource } from '../crd/index.js';
+import { newBadRequest, newMethodNotSupported, newNotAcceptable } from '../../api/status-errors.js';
 import { NO_PATCH_META, type PatchMeta } from '../patch/patch-meta.js';
 import { patchMetaFromSchemas, type SchemaNode } from '../patch/schema-patch-meta.js';
 import type { ResourceCatalog } from '../registry/catalog.js';
 import { verbsOf, type ResourceDefinition } from '../registry/resource.js';
 import type { ApiRequest, ApiResponse } from './http.js';
+import { notFoundPath } from './not-found.js';
 
 export class OpenApiService {
   private api?: OpenApi;
@@ -33,6 +37,7 @@ export class OpenApiService {
         namespaced: def.namespaced,
         verbs: [...verbsOf(def)],
         subresources: (def.subresources ?? []).map((s) => s.name),
+        schema: customResourceOpenApiSchema(def),
       })),
     );
     return this.api;
@@ -47,11 +52,9 @@ export class OpenApiService {
       ifNoneMatch: req.headers['if-none-match'] as string | undefined,
       now: new Date(this.now()),
     });
-    if (!answer) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('404 page not found\n');
-      return;
-    }
+    if (!answer || answer.status === 404) throw notFoundPath();
+    if (answer.status === 406) throw newNotAcceptable(['application/json']);
+    if (answer.status === 405) throw newMethodNotSupported({ group: '', resource: 'openapi' }, (req.method ?? 'GET').toLowerCase());
     res.writeHead(answer.status, answer.headers);
     if (answer.body) res.end(answer.body);
     else res.end();
@@ -61,6 +64,18 @@ export class OpenApiService {
     const api = this.openApi;
     if (!api.definitionNameOf({ group: def.group, version: def.version, kind: def.kind })) return [];
     return api.findUnknownFields({ group: def.group, version: def.version, kind: def.kind }, obj);
+  }
+
+  /** Refuses a value of the wrong JSON type for its kind's schema (400, as Go's typed decoding
+   *  does) and drops nulls; a no-op for kinds without a built-in schema. */
+  checkTypes(def: ResourceDefinition, obj: unknown): void {
+    // Custom objects decode untyped; their schema validation answers with 422s instead.
+    if (isCustomResource(def)) return;
+    const api = this.openApi;
+    const name = api.definitionNameOf({ group: def.group, version: def.version, kind: def.kind });
+    if (!name) return;
+    const error = checkTypes(api.definitions, name, def.kind, obj);
+    if (error) throw newBadRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${error}`);
   }
 
   patchMeta(def: ResourceDefinition): PatchMeta {

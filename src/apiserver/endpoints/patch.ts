@@ -6,6 +6,7 @@ import type { KubeObject } from '../../api/object.js';
 import { failureStatus, StatusError } from '../../api/status.js';
 import { newBadRequest } from '../../api/status-errors.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
+import { findDuplicateKeys } from './decode.js';
 import type { JsonValue } from '../patch/json-value.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { PatchError } from '../patch/patch-error.js';
@@ -16,8 +17,10 @@ export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-pa
 
 export function applyPatch(type: string, current: KubeObject, body: Buffer, meta: PatchMeta): KubeObject {
   let patch: JsonValue;
+  const text = body.toString('utf8');
+  findDuplicateKeys(text); // refuses hostile nesting before the recursive patch code sees it
   try {
-    patch = JSON.parse(body.toString('utf8')) as JsonValue;
+    patch = JSON.parse(text) as JsonValue;
   } catch (err) {
     throw newBadRequest(`error decoding patch: ${(err as Error).message}`);
   }
@@ -32,7 +35,13 @@ export function applyPatch(type: string, current: KubeObject, body: Buffer, meta
     }
     return result as unknown as KubeObject;
   } catch (err) {
-    if (err instanceof PatchError) throw new StatusError(failureStatus(err.code, err.reason, err.message));
+    if (err instanceof PatchError) {
+      // Kubernetes answers the remaining strategic-merge errors as 500s; they are the client's
+      // malformed patch, so Kite answers 400.
+      const message = err.message.length > 1024 ? `${err.message.slice(0, 1021)}...` : err.message;
+      if (err.code >= 500) throw newBadRequest(message);
+      throw new StatusError(failureStatus(err.code, err.reason, message));
+    }
     throw err;
   }
 }

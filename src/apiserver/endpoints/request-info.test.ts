@@ -39,3 +39,12 @@ it('leaves discovery and other paths as non-resource requests', () => {
     assert.equal(info('GET', p).isResourceRequest, false, p);
   }
 });
+
+it('refuses a malformed escape in the path with 400', () => {
+  assert.throws(() => info('GET', '/api/v1/namespaces/default/configmaps/%zz'), (err: unknown) => (err as { code?: number }).code === 400);
+});
+
+it('gives unknown HTTP methods no Kubernetes verb', () => {
+  assert.match(info('WATCH', '/api/v1/pods').verb, /^unsupported method/);
+  assert.match(info('LIST', '/api/v1/pods').verb, /^unsupported method/);
+});

@@ -16,13 +16,15 @@ export interface RequestInfo {
   name?: string;
 }
 
+import { newBadRequest } from '../../api/status-errors.js';
+
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 const truthy = (value: string | null): boolean => value === 'true' || value === '1';
 
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const nonResource: RequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase(), apiGroup: '', apiVersion: '' };
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = path.split('/').filter((p) => p !== '').map(decodeSegment);
   const prefix = parts[0];
   if (prefix !== 'api' && prefix !== 'apis') return nonResource;
   let rest: string[];
@@ -73,7 +75,16 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
       info.verb = info.name ? 'delete' : 'deletecollection';
       break;
     default:
-      info.verb = method.toLowerCase();
+      // Not a Kubernetes verb: the endpoint answers 405.
+      info.verb = `unsupported method ${method}`;
   }
   return info;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw newBadRequest(`invalid URL escape in path segment "${segment}"`);
+  }
 }

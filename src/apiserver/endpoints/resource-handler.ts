@@ -10,7 +10,7 @@ import {
   newUnsupportedMediaType,
 } from '../../api/status-errors.js';
 import type { DeleteOptions, RestStore } from '../registry/rest-store.js';
-import { apiVersionOf, type ResourceDefinition, type Strategy } from '../registry/resource.js';
+import { apiVersionOf, verbsOf, type ResourceDefinition, type Strategy, type Verb } from '../registry/resource.js';
 import { decodeBody, mediaType } from './decode.js';
 import { readBody, writeJson, type ApiRequest, type ApiResponse } from './http.js';
 import type { RequestInfo } from './request-info.js';
@@ -40,6 +40,13 @@ export async function handleResource(
   }
   if (!def.namespaced && info.namespace) throw newNotFound({ group: def.group, resource: def.resource }, info.name ?? '');
   const sub = info.subresource;
+  const allowed = sub ? def.subresources?.find((s) => s.name === sub)?.verbs : verbsOf(def);
+  if (allowed && !allowed.includes(info.verb as Verb)) {
+    throw newMethodNotSupported({ group: def.group, resource: sub ? `${def.resource}/${sub}` : def.resource }, info.verb);
+  }
+  if (!info.name && (info.verb === 'get' || info.verb === 'update' || info.verb === 'patch' || info.verb === 'delete')) {
+    throw newMethodNotSupported({ group: def.group, resource: def.resource }, info.verb);
+  }
   const dryRun = parseDryRun(query);
   const write = { dryRun, user: ctx.user };
   const name = info.name as string;
@@ -58,8 +65,10 @@ export async function handleResource(
     }
     case 'list': {
       const predicate = buildPredicate(def, query);
-      const limit = query.get('limit') ? Number(query.get('limit')) : undefined;
-      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw newBadRequest(`invalid limit: ${query.get('limit')}`);
+      const limitText = query.get('limit');
+      if (limitText && !/^\d+$/.test(limitText)) throw newBadRequest(`invalid limit: ${limitText}`);
+      // limit is an int64; anything beyond what one page could ever hold means "everything".
+      const limit = limitText ? Math.min(Number(limitText), 2 ** 31 - 1) : undefined;
       const rvMatch = query.get('resourceVersionMatch') ?? undefined;
       if (rvMatch && rvMatch !== 'NotOlderThan' && rvMatch !== 'Exact') {
         throw newBadRequest(`resourceVersionMatch: Unsupported value: "${rvMatch}": supported values: "Exact", "NotOlderThan"`);
@@ -119,6 +128,7 @@ export async function handleResource(
         (current) => {
           if (!current) throw newNotFound({ group: def.group, resource: def.resource }, name);
           const patched = applyPatch(type, current, body, ctx.patchMeta(def)) as Obj;
+          ctx.checkTypes(def, patched);
           checkFields(fieldValidation(query), ctx.unknownFields(def, patched), [], res);
           return patched;
         },
@@ -200,6 +210,7 @@ async function decodeObject(
   }
   obj.apiVersion = expected;
   obj.kind = def.kind;
+  ctx.checkTypes(def, obj);
   checkFields(fieldValidation(query), ctx.unknownFields(def, obj), duplicates, res);
   return obj;
 }

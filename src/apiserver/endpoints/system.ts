@@ -2,6 +2,7 @@
 // paths) and /version.
 
 import { writeJson, writeRaw, type ApiResponse } from './http.js';
+import { notFoundPath } from './not-found.js';
 
 export interface HealthCheck {
   name: string;
@@ -29,10 +30,7 @@ export async function serveHealth(res: ApiResponse, path: string, query: URLSear
   const [, endpoint, only] = path.split('/');
   if (endpoint !== 'healthz' && endpoint !== 'livez' && endpoint !== 'readyz') return false;
   const selected = only ? checks.filter((c) => c.name === only) : checks;
-  if (only && selected.length === 0) {
-    writeRaw(res, 404, '404 page not found\n', 'text/plain; charset=utf-8');
-    return true;
-  }
+  if (only && selected.length === 0) throw notFoundPath();
   const lines: string[] = [];
   let failed = false;
   for (const c of [{ name: 'ping', check: () => {} }, ...selected]) {

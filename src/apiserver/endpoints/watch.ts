@@ -5,6 +5,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { newBadRequest } from '../../api/status-errors.js';
 import { statusOf } from '../../api/status.js';
+import { interpretStorageError } from '../registry/storage-errors.js';
 import type { WatchStream } from '../../storage/interface.js';
 import type { Timer } from '../../util/clock.js';
 import type { RestStore } from '../registry/rest-store.js';
@@ -80,17 +81,31 @@ export async function serveWatch<T extends KubeObject>(
   for (const item of initialItems) res.write(encode('ADDED', render(item)));
   if (sendInitialEvents) res.write(bookmark(from, { [INITIAL_EVENTS_END]: 'true' }));
 
+  // Respect the socket's back-pressure: a slow client stalls its own stream (and the watch cache
+  // ends it once it falls too far behind) instead of filling server memory.
+  const send = async (chunk: string): Promise<void> => {
+    if (res.write(chunk) || ended) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
+    });
+  };
   try {
     for await (const event of stream) {
       if (ended) break;
       if (event.type === 'PROGRESS') {
-        if (bookmarks) res.write(bookmark(String(event.revision)));
+        if (bookmarks) await send(bookmark(String(event.revision)));
         continue;
       }
-      res.write(encode(event.type, render(event.object)));
+      await send(encode(event.type, render(event.object)));
     }
   } catch (err) {
-    if (!ended) res.write(encode('ERROR', statusOf(err)));
+    if (!ended) res.write(encode('ERROR', statusOf(interpretStorageError(err, { group: def.group, resource: def.resource }))));
   } finally {
     end();
   }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FieldError } from '../../api/field-errors.js';
 import type { KubeObject } from '../../api/object.js';
-import { newAlreadyExists, newConflict, newInvalid, newResourceExpired } from '../../api/status-errors.js';
+import { newAlreadyExists, newBadRequest, newConflict, newInvalid, newResourceExpired } from '../../api/status-errors.js';
 import { invalid } from '../../api/field-errors.js';
 import { path } from '../../api/field-path.js';
 import { nameIsDNSSubdomain } from '../../api/validation/generic.js';
@@ -101,6 +101,9 @@ export class RestStore<T extends KubeObject = KubeObject> {
     try {
       return await this.deps.store.list<T>(listPrefix(this.def, namespace), options);
     } catch (err) {
+      if (options.continue && isStorageError(err, 'TooLargeResourceVersion')) {
+        throw newBadRequest('invalid continue token: its resource version is newer than the store');
+      }
       if (options.continue && isStorageError(err, 'Expired')) {
         throw newResourceExpired(
           'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
@@ -119,7 +122,7 @@ export class RestStore<T extends KubeObject = KubeObject> {
   }
 
   async create(namespace: string | undefined, obj: T, options: WriteOptions = {}): Promise<T> {
-    await this.prepareCreate(namespace, obj, options);
+    const admitted = await this.prepareCreate(namespace, obj, options);
     const name = obj.metadata?.name as string;
     if (options.dryRun) {
       await this.ensureAbsent(namespace, name);
@@ -129,6 +132,7 @@ export class RestStore<T extends KubeObject = KubeObject> {
     try {
       created = await this.deps.store.create(this.key(namespace, name), obj);
     } catch (err) {
+      await this.deps.admission.aborted(admitted);
       throw interpretStorageError(err, this.target(name));
     }
     await this.deps.admission.committed(this.attributes('CREATE', created, undefined, options));
@@ -150,7 +154,10 @@ export class RestStore<T extends KubeObject = KubeObject> {
     const ctx = this.context(namespace);
     const strategy = options.subresource ?? this.strategy;
     let created = false;
+    let admitted: AdmissionAttributes | undefined;
+    let previous: T | undefined;
     const next = async (current: T): Promise<T> => {
+      previous = current;
       const obj = await produce(current);
       checkNameMatchesUrl(obj, name);
       reconcileNamespace(obj, this.def.namespaced ? namespace : undefined);
@@ -171,15 +178,19 @@ export class RestStore<T extends KubeObject = KubeObject> {
         // An unconditional update applies to whatever is there now.
         (obj.metadata ??= {}).resourceVersion = current.metadata?.resourceVersion;
       }
-      strategy.defaults?.(obj);
-      strategy.prepareForUpdate?.(obj, current, ctx);
-      fillUpdateMeta(obj, current, (this.strategy.generationChanged ?? specChanged)(obj, current));
-      this.throwIfInvalid(obj, [
-        ...this.validateMeta(obj),
-        ...validateObjectMetaUpdate(obj.metadata, current.metadata, path('metadata')),
-        ...(strategy.validateUpdate?.(obj, current, ctx) ?? []),
-      ]);
-      await this.deps.admission.run(this.attributes('UPDATE', obj, current, options, options.subresourceName));
+      const errors = this.guard(() => {
+        strategy.defaults?.(obj);
+        strategy.prepareForUpdate?.(obj, current, ctx);
+        fillUpdateMeta(obj, current, (this.strategy.generationChanged ?? specChanged)(obj, current));
+        return [
+          ...this.validateMeta(obj),
+          ...validateObjectMetaUpdate(obj.metadata, current.metadata, path('metadata')),
+          ...(strategy.validateUpdate?.(obj, current, ctx) ?? []),
+        ];
+      });
+      this.throwIfInvalid(obj, errors);
+      admitted = this.attributes('UPDATE', obj, current, options, options.subresourceName);
+      await this.deps.admission.run(admitted);
       return obj;
     };
 
@@ -197,15 +208,19 @@ export class RestStore<T extends KubeObject = KubeObject> {
           ? {
               create: async () => {
                 created = true;
-                return this.prepareCreateFromUpdate(namespace, name, produce, options);
+                return this.prepareCreateFromUpdate(namespace, name, produce, options, (attrs) => (admitted = attrs));
               },
             }
           : {}),
       });
+      admitted = undefined;
       const result = await this.finishIfDeleted(namespace, name, object);
-      await this.deps.admission.committed(this.attributes(created ? 'CREATE' : 'UPDATE', result, undefined, options, options.subresourceName));
+      await this.deps.admission.committed(
+        this.attributes(created ? 'CREATE' : 'UPDATE', result, created ? undefined : previous, options, options.subresourceName),
+      );
       return { object: result, created };
     } catch (err) {
+      if (admitted && !options.dryRun) await this.deps.admission.aborted(admitted);
       throw interpretStorageError(err, this.target(name));
     }
   }
@@ -305,22 +320,41 @@ export class RestStore<T extends KubeObject = KubeObject> {
     name: string,
     produce: (current: T | undefined) => T | Promise<T>,
     options: WriteOptions,
+    onAdmitted?: (attrs: AdmissionAttributes) => void,
   ): Promise<T> {
     const obj = await produce(undefined);
     checkNameMatchesUrl(obj, name);
-    await this.prepareCreate(namespace, obj, options);
+    onAdmitted?.(await this.prepareCreate(namespace, obj, options));
     return obj;
   }
 
   /** Everything a create does before the write: system metadata, defaults, validation, admission. */
-  private async prepareCreate(namespace: string | undefined, obj: T, options: WriteOptions): Promise<void> {
+  private async prepareCreate(namespace: string | undefined, obj: T, options: WriteOptions): Promise<AdmissionAttributes> {
     const ctx = this.context(namespace);
     reconcileNamespace(obj, this.def.namespaced ? namespace : undefined);
     fillCreateMeta(obj, { now: ctx.now, uid: this.uid, random: this.random }, this.strategy.tracksGeneration);
-    this.strategy.defaults?.(obj);
-    this.strategy.prepareForCreate?.(obj, ctx);
-    this.throwIfInvalid(obj, [...this.validateMeta(obj), ...(this.strategy.validate?.(obj, ctx) ?? [])]);
-    await this.deps.admission.run(this.attributes('CREATE', obj, undefined, options));
+    const errors = this.guard(() => {
+      this.strategy.defaults?.(obj);
+      this.strategy.prepareForCreate?.(obj, ctx);
+      return [...this.validateMeta(obj), ...(this.strategy.validate?.(obj, ctx) ?? [])];
+    });
+    this.throwIfInvalid(obj, errors);
+    const attrs = this.attributes('CREATE', obj, undefined, options);
+    await this.deps.admission.run(attrs);
+    return attrs;
+  }
+
+  /** Runs strategy code on a client's object: a shape the strategy cannot handle (a type the
+   *  schema check let through) is the client's error, answered 400, never a 500. */
+  private guard<R>(fn: () => R): R {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof TypeError || err instanceof RangeError) {
+        throw newBadRequest(`the ${this.def.kind} object is malformed: ${err.message}`);
+      }
+      throw err;
+    }
   }
 
   private validateMeta(obj: T): FieldError[] {

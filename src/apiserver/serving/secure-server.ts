@@ -108,6 +108,25 @@ export async function startSecureServer(options: SecureServerOptions): Promise<S
   server.on('session', (session: http2.ServerHttp2Session) => tracker.addSession(session));
   server.on('sessionError', (err: Error) => logger.debug('http2 session error', { error: err }));
   server.on('tlsClientError', (err: Error) => logger.debug('tls handshake failed', { error: err }));
+  // HTTP/1.1 requests the parser refuses (oversized headers, garbage) still get a Status body.
+  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const code = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: tooLarge ? 'request header fields too large' : 'malformed HTTP request',
+      reason: tooLarge ? 'RequestHeaderFieldsTooLarge' : 'BadRequest',
+      code,
+    });
+    socket.end(
+      `HTTP/1.1 ${code} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 
   server.on('request', (req: ServerRequest, res: ServerResponse) => {
     if (req.httpVersionMajor !== 2) tracker.trackHttp1(req.socket, res);

@@ -1,7 +1,8 @@
 // core/v1 services: names, proxy and status subresources, kubectl's service table, field
 // selectors, and the service strategy: Kubernetes' defaults (type, session affinity, port
 // protocol and targetPort, traffic policies, IP families) and validation of ports, type and the
-// clusterIP format. Allocation of cluster IPs and node ports is the API server's, not this file's.
+// clusterIP format; on update, allocated values a client left out are kept and those a type change
+// makes moot are dropped. Allocation itself is the API server's (apiserver/allocators).
 
 import type { Service, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { FieldError } from '../../../api/field-errors.js';
@@ -129,6 +130,68 @@ function normalizeClusterIPs(svc: ServiceObj, old: ServiceObj | undefined): void
   }
 }
 
+const needsClusterIP = (s: ServiceObj): boolean => (s.spec?.type ?? 'ClusterIP') !== 'ExternalName';
+const needsNodePort = (s: ServiceObj): boolean => s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer';
+const needsHealthCheckNodePort = (s: ServiceObj): boolean => s.spec?.type === 'LoadBalancer' && s.spec.externalTrafficPolicy === 'Local';
+const sameList = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((v, i) => v === (b ?? [])[i]);
+const nodePortsOf = (s: ServiceObj): Set<number> => new Set((s.spec?.ports ?? []).map((p) => p.nodePort ?? 0).filter((p) => p > 0));
+
+/**
+ * patchAllocatedValues: an update that leaves out what the allocators filled in (clusterIP(s),
+ * node ports by port name, the health check node port) keeps the old values, so a PUT of the
+ * object as first written (kubectl replace) is not a change of immutable fields.
+ */
+function patchAllocatedValues(svc: ServiceObj, old: ServiceObj): void {
+  const spec = (svc.spec ??= {});
+  const o = old.spec ?? {};
+  if (needsClusterIP(old) && needsClusterIP(svc)) {
+    if (!spec.clusterIP && o.clusterIP) spec.clusterIP = o.clusterIP;
+    if ((spec.clusterIPs ?? []).length === 0 && (o.clusterIPs ?? []).length > 0) spec.clusterIPs = [...(o.clusterIPs ?? [])];
+  }
+  if (needsNodePort(old) && needsNodePort(svc)) {
+    const newPorts = nodePortsOf(svc);
+    const byName = new Map((o.ports ?? []).map((p) => [p.name ?? '', p.nodePort ?? 0]));
+    for (const p of spec.ports ?? []) {
+      if (p.nodePort) continue;
+      const was = byName.get(p.name ?? '') ?? 0;
+      // A node port the new object uses for another port is not patched in twice.
+      if (was && !newPorts.has(was)) p.nodePort = was;
+    }
+  }
+  if (needsHealthCheckNodePort(old) && needsHealthCheckNodePort(svc) && !spec.healthCheckNodePort && o.healthCheckNodePort) {
+    spec.healthCheckNodePort = o.healthCheckNodePort;
+  }
+}
+
+/**
+ * dropTypeDependentFields: on a type change, the fields the old type needed and the new one does
+ * not are cleared if the user left them as they were (they are released after the update).
+ */
+function dropTypeDependentFields(svc: ServiceObj, old: ServiceObj): void {
+  const spec = (svc.spec ??= {});
+  const o = old.spec ?? {};
+  if (needsClusterIP(old) && !needsClusterIP(svc)) {
+    if (spec.clusterIP === o.clusterIP && sameList(spec.clusterIPs, o.clusterIPs)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (sameList(spec.ipFamilies, o.ipFamilies)) delete spec.ipFamilies;
+    if (spec.ipFamilyPolicy === o.ipFamilyPolicy) delete spec.ipFamilyPolicy;
+  }
+  if (needsNodePort(old) && !needsNodePort(svc)) {
+    const before = nodePortsOf(old);
+    if ([...nodePortsOf(svc)].every((p) => before.has(p))) for (const p of spec.ports ?? []) delete p.nodePort;
+  }
+  if (needsHealthCheckNodePort(old) && !needsHealthCheckNodePort(svc) && spec.healthCheckNodePort === o.healthCheckNodePort) {
+    delete spec.healthCheckNodePort;
+  }
+  if (spec.type !== 'LoadBalancer') delete spec.allocateLoadBalancerNodePorts;
+  if (needsNodePort(old) && !externallyAccessible(svc) && spec.externalTrafficPolicy === o.externalTrafficPolicy) {
+    delete spec.externalTrafficPolicy;
+  }
+}
+
 function validatePorts(svc: ServiceObj): FieldError[] {
   const errs: FieldError[] = [];
   const spec = svc.spec ?? {};
@@ -231,6 +294,8 @@ export const serviceStrategy: Strategy<ServiceObj> = {
   },
   prepareForUpdate(svc, old) {
     keepStatus(svc, old);
+    patchAllocatedValues(svc, old);
+    dropTypeDependentFields(svc, old);
     normalizeClusterIPs(svc, old);
   },
   validate: validateService,

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { decodeBody, findDuplicateKeys, MAX_DEPTH } from './decode.js';
+
+const badRequest = (err: unknown) => (err as { code?: number }).code === 400;
+
+it('finds duplicated fields with their paths', () => {
+  assert.deepEqual(findDuplicateKeys('{"a":1,"b":{"c":1,"c":2},"d":[{"x":1,"x":2},{"y":"a\\"b","y":3}],"a":5}'), ['b.c', 'd[0].x', 'd[1].y', 'a']);
+  assert.deepEqual(findDuplicateKeys('{"a":"{\\"a\\":1,\\"a\\":2}"}'), [], 'keys inside strings are not keys');
+});
+
+it('refuses nesting deeper than Go allows, without exhausting the stack', () => {
+  assert.throws(() => decodeBody(Buffer.from('{"data":{"a":' + '['.repeat(MAX_DEPTH + 5)), 'application/json'), badRequest);
+  assert.throws(() => decodeBody(Buffer.from('a: ' + '['.repeat(MAX_DEPTH + 5)), 'application/yaml'), badRequest);
+});
+
+it('answers malformed JSON and YAML with 400, and unknown media types with 415', () => {
+  assert.throws(() => decodeBody(Buffer.from('{"kind":'), 'application/json'), badRequest);
+  assert.throws(() => decodeBody(Buffer.from('metadata: {name: y1}\ndata: {a: *nope}\n'), 'application/yaml'), badRequest);
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+  assert.throws(() => decodeBody(Buffer.from(bomb.join('\n')), 'application/yaml'), badRequest);
+  assert.throws(() => decodeBody(Buffer.from('x'), 'text/plain'), (err: unknown) => (err as { code?: number }).code === 415);
+});
