@@ -107,6 +107,46 @@ describe('kite API server over HTTPS', () => {
     assert.equal(stale.json<Status>().reason, 'Conflict');
   });
 
+  it('binds a pod to a node once, and evicts it only as its disruption budget allows', async () => {
+    const json = { 'content-type': 'application/json' };
+    const post = (path: string, body: unknown) => api.request('POST', path, { body: JSON.stringify(body), headers: json });
+    const pods = '/api/v1/namespaces/default/pods';
+    assert.equal((await post(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b1', labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } })).status, 201);
+    const bind = (node: string) => post(`${pods}/b1/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'b1' }, target: { kind: 'Node', name: node } });
+    assert.equal((await bind('node-1')).status, 201);
+    const bound = (await api.request('GET', `${pods}/b1`)).json<{ spec: { nodeName: string }; status: { conditions: { type: string; status: string }[] } }>();
+    assert.equal(bound.spec.nodeName, 'node-1');
+    assert.deepEqual(bound.status.conditions.find((c) => c.type === 'PodScheduled')?.status, 'True');
+    const again = await bind('node-2');
+    assert.equal(again.status, 409);
+    assert.match(again.json<Status>().message, /pod b1 is already assigned to node "node-1"/);
+
+    // Running, and covered by a budget that allows no disruption: the eviction is refused.
+    const running = await api.request('PATCH', `${pods}/b1/status`, {
+      body: JSON.stringify({ status: { phase: 'Running' } }),
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    assert.equal(running.status, 200, running.body);
+    const pdbs = '/apis/policy/v1/namespaces/default/poddisruptionbudgets';
+    assert.equal((await post(pdbs, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'b' } } } })).status, 201);
+    const evict = () => post(`${pods}/b1/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'b1' }, deleteOptions: { gracePeriodSeconds: 0 } });
+    const refused = await evict();
+    assert.equal(refused.status, 429);
+    assert.match(refused.json<Status>().message, /Cannot evict pod as it would violate the pod's disruption budget/);
+    assert.equal((await api.request('GET', `${pods}/b1`)).status, 200);
+
+    const allow = await api.request('PATCH', `${pdbs}/pdb/status`, {
+      body: JSON.stringify({ status: { observedGeneration: 1, disruptionsAllowed: 1, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } }),
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    assert.equal(allow.status, 200, allow.body);
+    assert.equal((await evict()).status, 201);
+    assert.equal((await api.request('GET', `${pods}/b1`)).status, 404);
+    const pdb = (await api.request('GET', `${pdbs}/pdb`)).json<{ status: { disruptionsAllowed: number; disruptedPods: Record<string, string> } }>();
+    assert.equal(pdb.status.disruptionsAllowed, 0);
+    assert.ok(pdb.status.disruptedPods.b1);
+  });
+
   it('streams watch events and ends the watch cleanly on SIGTERM', async () => {
     const list = await api.request('GET', '/api/v1/namespaces/default/configmaps');
     const rv = list.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;

@@ -158,6 +158,10 @@ export class ApiServer {
       unknownFields: (d, obj) => customResourceUnknownFields(d, obj) ?? this.openApi.unknownFields(d, obj),
       patchMeta: (d) => this.openApi.patchMeta(d),
       checkTypes: (d, obj) => this.openApi.checkTypes(d, obj),
+      storeFor: (group, version, resource) => {
+        const other = this.catalog.lookup(group, version, resource);
+        return other ? (this.storeFor(other) as unknown as RestStore<KubeObject>) : undefined;
+      },
     });
   }
 

@@ -18,6 +18,8 @@ import { buildPredicate } from './predicate.js';
 import { toTable, wantsTable, type IncludeObject } from './table.js';
 import { serveWatch } from './watch.js';
 import { handleScale } from './scale.js';
+import { handleBinding } from './pod-binding.js';
+import { handleEviction } from './pod-eviction.js';
 import { applyPatch, PATCH_TYPES } from './patch.js';
 import { checkFields, type FieldValidation } from './field-validation.js';
 import type { ResourceContext } from './context.js';
@@ -52,6 +54,14 @@ export async function handleResource(
   const name = info.name as string;
   if (sub === 'scale' && def.subresources?.some((s) => s.name === 'scale')) {
     return handleScale(req, res, info.verb, def, store as unknown as RestStore<KubeObject>, ns, name, write);
+  }
+  const now = () => new Date(Math.floor(ctx.clock.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  if (def.group === '' && def.resource === 'pods' && sub === 'binding') {
+    return handleBinding(req, res, store as unknown as RestStore<KubeObject>, ns, name, now, dryRun);
+  }
+  if (def.group === '' && def.resource === 'pods' && sub === 'eviction') {
+    const budgets = ctx.storeFor('policy', 'v1', 'poddisruptionbudgets');
+    return handleEviction(req, res, store as unknown as RestStore<KubeObject>, budgets, ns, name, now, dryRun);
   }
   // Subresources served by the generic store are those with their own update strategy (status,
   // finalize, …); the others (scale, binding, eviction, log, exec, …) have handlers of their own.
