@@ -3,7 +3,8 @@
 // resource endpoints (admission, the generic REST store, storage) — and the HTTPS listener.
 
 import type { KubeObject } from '../api/object.js';
-import { newUnauthorized } from '../api/status-errors.js';
+import { newForbidden, newUnauthorized } from '../api/status-errors.js';
+import { alwaysAllow, type Authorizer } from './authz/authorizer.js';
 import { statusOf } from '../api/status.js';
 import type { Store } from '../storage/interface.js';
 import type { Clock } from '../util/clock.js';
@@ -45,6 +46,8 @@ export interface ApiServerOptions {
   resources: ResourceDefinition[];
   /** The address clients reach this server at (for /api's serverAddressByClientCIDRs). */
   advertiseAddress: string;
+  /** Default: every authenticated user may do everything (until RBAC lands). */
+  authorizer?: Authorizer;
   extraAdmission?: AdmissionPlugin[];
   healthChecks?: HealthCheck[];
 }
@@ -145,7 +148,8 @@ export class ApiServer {
   private async handle(req: ApiRequest, res: ApiResponse, query: URLSearchParams, path: string, info: RequestInfo): Promise<void> {
     const user = await this.options.authenticator.authenticate(req);
     if (!user) throw newUnauthorized('Unauthorized');
-    // Authorization: every authenticated user may do everything until RBAC lands.
+    const decision = await (this.options.authorizer ?? alwaysAllow).authorize(user, info);
+    if (!decision.allowed) throw forbidden(user.name, info, decision.reason);
 
     if (!info.isResourceRequest) return this.handleNonResource(req, res, path, query);
 
@@ -211,4 +215,12 @@ function parseUrl(target: string): URL {
   } catch {
     throw newBadRequest('malformed request URL');
   }
+}
+
+/** kube-apiserver's 403: `User "x" cannot get resource "pods" in API group "" in the namespace "y"`. */
+function forbidden(user: string, info: RequestInfo, reason: string) {
+  const what = info.isResourceRequest
+    ? `User "${user}" cannot ${info.verb} resource "${info.resource}${info.subresource ? '/' + info.subresource : ''}" in API group "${info.apiGroup}"${info.namespace ? ` in the namespace "${info.namespace}"` : ' at the cluster scope'}`
+    : `User "${user}" cannot ${info.verb} path "${info.path}"`;
+  return newForbidden({ group: info.apiGroup, resource: info.resource ?? '' }, info.name ?? '', reason ? `${what}: ${reason}` : what);
 }
