@@ -15,13 +15,16 @@ export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
 
 export async function readBody(req: ApiRequest, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  // HTTP/2 can answer mid-body (the stream is then reset); HTTP/1.1 must drain the body to keep the
+  // connection usable: read and drop up to a bound, past which the connection is closed instead.
+  const http2 = req.httpVersionMajor === 2;
+  if (http2 && Number(req.headers['content-length']) > limit) throw newRequestEntityTooLarge(`limit is ${limit}`);
+  const discard = http2 ? 0 : MAX_DISCARD_BYTES;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    // Over the limit: keep reading (and dropping) so a client still sending gets its answer
-    // instead of a broken pipe; past the discard bound, stop and let the connection close.
-    if (size > limit + MAX_DISCARD_BYTES) break;
+    if (size > limit + discard) break;
     if (size <= limit) chunks.push(chunk);
   }
   if (size > limit) throw newRequestEntityTooLarge(`limit is ${limit}`);
