@@ -5,6 +5,7 @@
 // `--quick` runs smaller counts. Prints a markdown table for docs/benchmarks.md.
 
 import Database from 'better-sqlite3';
+import { Etcd3 } from 'etcd3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,15 @@ function rawSqliteRate(dir: string, count: number): number {
   return rate;
 }
 
+async function rawEtcdRate(endpoint: string, count: number): Promise<number> {
+  const client = new Etcd3({ hosts: endpoint });
+  try {
+    return await throughput(count, N.clients, (i) => client.put(`/raw/pods/${i}`).value(JSON.stringify(pod(`raw-${i}`))).exec());
+  } finally {
+    client.close();
+  }
+}
+
 async function benchServer(name: string, args: string[], dataDir: string, storeReference: number, rawReference?: number): Promise<Row[]> {
   const rows: Row[] = [];
   const log = (m: string) => process.stderr.write(`[${name}] ${m}\n`);
@@ -105,7 +115,7 @@ async function benchServer(name: string, args: string[], dataDir: string, storeR
     const rate = (N.creates / (nowMs() - start)) * 1000;
     const created = summarize(latencies);
     add('pod creates/s over HTTP/2, 16 clients', fmt(rate), `${fmt(storeReference)} (store)`, `${fmt((rate / storeReference) * 100)} %`);
-    if (rawReference) add('pod creates/s vs the raw engine', fmt(rate), `${fmt(rawReference)} (raw)`, `${fmt((rate / rawReference) * 100)} %`);
+    if (rawReference) add('pod creates/s vs the raw engine (16 writers)', fmt(rate), `${fmt(rawReference)} (raw)`, `${fmt((rate / rawReference) * 100)} %`);
     add('create latency p50 / p99, ms', `${fmt(created.p50, 1)} / ${fmt(created.p99, 1)}`);
 
     log('gets');
@@ -122,7 +132,16 @@ async function benchServer(name: string, args: string[], dataDir: string, storeR
       }),
     );
     const gets = summarize(getLatencies);
-    add('get latency p50 / p99, ms', `${fmt(gets.p50, 2)} / ${fmt(gets.p99, 2)}`);
+    add('get latency p50 / p99, ms, 16 clients at full speed', `${fmt(gets.p50, 2)} / ${fmt(gets.p99, 2)}`);
+    const single: number[] = [];
+    for (let i = 0; i < Math.min(N.gets, 2000); i++) {
+      const t = nowMs();
+      const r = await admin.request('GET', `/api/v1/namespaces/bench/pods/p-${(i * 7919) % N.creates}`);
+      single.push(nowMs() - t);
+      if (r.status !== 200) throw new Error(`get: ${r.status}`);
+    }
+    const one = summarize(single);
+    add('get latency p50 / p99, ms, one client', `${fmt(one.p50, 2)} / ${fmt(one.p99, 2)}`);
 
     log(`list of ${N.list}`);
     // The list namespace holds exactly N.list pods.
@@ -205,7 +224,8 @@ async function main(): Promise<void> {
     const etcd = await startEtcd();
     try {
       const etcdStore = await storeRate({ kind: 'etcd', endpoints: [etcd.endpoint] }, Math.min(N.creates, 5000));
-      rows.push(...(await benchServer('etcd', ['--store', 'etcd', '--etcd-servers', etcd.endpoint], mkdtempSync(join(dir, 'etcd-')), etcdStore)));
+      const etcdRaw = await rawEtcdRate(etcd.endpoint, Math.min(N.creates, 5000));
+      rows.push(...(await benchServer('etcd', ['--store', 'etcd', '--etcd-servers', etcd.endpoint], mkdtempSync(join(dir, 'etcd-')), etcdStore, etcdRaw)));
     } finally {
       await etcd.stop();
     }

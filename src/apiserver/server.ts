@@ -78,12 +78,15 @@ export class ApiServer {
     const namespaces = this.catalog.lookup('', 'v1', 'namespaces');
     const lifecycle = new NamespaceLifecycle(async (name) => {
       if (!namespaces) return undefined;
-      return this.storeFor(namespaces)
-        .get(undefined, name)
-        .catch((err: unknown) => {
+      const store = this.storeFor(namespaces);
+      const lookup = (resourceVersion?: string) =>
+        store.get(undefined, name, resourceVersion).catch((err: unknown) => {
           if ((err as { code?: number }).code === 404) return undefined;
           throw err;
         });
+      // From the watch cache first, as kube-apiserver's admission reads its namespace lister;
+      // a namespace created an instant ago may not be there yet, so a miss asks the store.
+      return (await lookup('0')) ?? (await lookup());
     });
     this.admission = new AdmissionChain([...(options.extraAdmission ?? []), lifecycle]);
     this.crds = new CrdController({
