@@ -109,3 +109,15 @@ export function findDuplicateKeys(text: string): string[] {
   }
   return found;
 }
+
+/** The body of a subresource request (a Binding, an Eviction): an object whose metadata.name, if
+ *  given, must be the name in the URL. */
+export function decodeNamedBody<T extends { metadata?: { name?: string } }>(body: Buffer, contentType: string | undefined, name: string, kind: string): T {
+  const { value } = decodeBody(body, contentType);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw newBadRequest(`the body must be a ${kind} object`);
+  const obj = value as T;
+  if (obj.metadata?.name !== undefined && obj.metadata.name !== name) {
+    throw newBadRequest(`name in URL does not match name in ${kind} object`);
+  }
+  return obj;
+}

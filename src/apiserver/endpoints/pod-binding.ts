@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../api/object.js';
 import { newBadRequest, newConflict } from '../../api/status-errors.js';
 import type { RestStore } from '../registry/rest-store.js';
-import { decodeBody } from './decode.js';
+import { decodeNamedBody } from './decode.js';
 import { readBody, writeJson, type ApiRequest, type ApiResponse } from './http.js';
 
 interface Binding {
@@ -36,11 +36,7 @@ export async function handleBinding(
   now: () => string,
   dryRun: boolean,
 ): Promise<void> {
-  const { value } = decodeBody(await readBody(req), req.headers['content-type']);
-  const binding = (value ?? {}) as Binding;
-  if (binding.metadata?.name !== undefined && binding.metadata.name !== name) {
-    throw newBadRequest(`name in URL does not match name in Binding object`);
-  }
+  const binding = decodeNamedBody<Binding>(await readBody(req), req.headers['content-type'], name, 'Binding');
   const node = binding.target?.name;
   if (!node) throw newBadRequest('Binding target.name is required');
   if (binding.target?.kind && binding.target.kind !== 'Node') {

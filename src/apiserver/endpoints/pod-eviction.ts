@@ -5,9 +5,9 @@
 import type { KubeObject } from '../../api/object.js';
 import { labelSelectorMatches, type LabelSelector } from '../../api/labels/index.js';
 import { failureStatus, StatusError } from '../../api/status.js';
-import { newBadRequest, newInternalError } from '../../api/status-errors.js';
+import { newInternalError } from '../../api/status-errors.js';
 import type { DeleteOptions, RestStore } from '../registry/rest-store.js';
-import { decodeBody } from './decode.js';
+import { decodeNamedBody } from './decode.js';
 import { readBody, writeJson, type ApiRequest, type ApiResponse } from './http.js';
 
 interface Pod extends KubeObject {
@@ -40,11 +40,7 @@ export async function handleEviction(
   now: () => string,
   dryRun: boolean,
 ): Promise<void> {
-  const { value } = decodeBody(await readBody(req), req.headers['content-type']);
-  const eviction = (value ?? {}) as Eviction;
-  if (eviction.metadata?.name !== undefined && eviction.metadata.name !== name) {
-    throw newBadRequest('name in URL does not match name in Eviction object');
-  }
+  const eviction = decodeNamedBody<Eviction>(await readBody(req), req.headers['content-type'], name, 'Eviction');
   const pod = (await pods.get(namespace, name)) as Pod;
   const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || pod.status?.phase === 'Pending';
   if (!terminal && budgets && !pod.metadata?.deletionTimestamp) {
