@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { openBackend } from '../src/storage/open.js';
 import { startEtcd } from './support/etcd-process.js';
 import { startKite } from './support/kite-process.js';
+import { kubectlOk } from './support/kubectl.js';
 
 describe('kite server', () => {
   const dirs: string[] = [];
@@ -60,6 +61,36 @@ describe('kite server', () => {
       assert.equal(await server.exited, 0);
     } finally {
       await etcd.stop();
+    }
+  });
+
+  it('runs the scheduler by default: a pod lands on a ready node', async () => {
+    const dir = tempDir();
+    const server = startKite(['server', '--data-dir', dir, '--port', '0']);
+    try {
+      await server.waitFor(/ready/, 60_000);
+      const kubeconfig = join(dir, 'admin.kubeconfig');
+      await kubectlOk(kubeconfig, ['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n' });
+      const status = {
+        status: {
+          capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+          allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }],
+        },
+      };
+      await kubectlOk(kubeconfig, ['patch', 'node', 'n1', '--subresource=status', '--type', 'merge', '-p', JSON.stringify(status)]);
+      await kubectlOk(kubeconfig, ['apply', '-f', '-'], {
+        input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n    resources: {requests: {cpu: 100m}}\n',
+      });
+      const deadline = Date.now() + 20_000;
+      let node = '';
+      while (node !== 'n1' && Date.now() < deadline) {
+        node = await kubectlOk(kubeconfig, ['get', 'pod', 'p', '-o', 'jsonpath={.spec.nodeName}']);
+      }
+      assert.equal(node, 'n1', 'the embedded scheduler bound the pod');
+    } finally {
+      server.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
     }
   });
 

@@ -1,6 +1,7 @@
 // The `kite` command: parses the command line and hands each subcommand to its module.
 
 import { Command, CommanderError } from 'commander';
+import { schedulerCommand } from './scheduler-command.js';
 import { serverCommand } from './server-command.js';
 
 export async function run(argv: string[]): Promise<void> {
@@ -10,6 +11,7 @@ export async function run(argv: string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(serverCommand());
+  program.addCommand(schedulerCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

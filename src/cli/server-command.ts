@@ -1,7 +1,8 @@
 // `kite server`: the control-plane process. Opens the cluster state store (embedded SQLite by
 // default, or etcd) with periodic compaction, creates or reuses the cluster's certificates, serves
 // the Kubernetes API over HTTPS, writes DIR/admin.kubeconfig, and shuts down gracefully on
-// SIGTERM/SIGINT. The scheduler and controllers are wired in here as they are built.
+// SIGTERM/SIGINT. Runs the scheduler (under leader election) unless --disable-scheduler; the
+// controllers are wired in here as they are built.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
@@ -14,6 +15,8 @@ import { loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
 import { createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ApiServer } from '../apiserver/server.js';
+import { startScheduler } from '../scheduler/index.js';
+import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
@@ -26,6 +29,7 @@ interface ServerFlags {
   advertiseAddress?: string;
   tokenAuthFile?: string;
   serviceCidr: string;
+  disableScheduler?: boolean;
   store: 'sqlite' | 'etcd';
   etcdServers?: string;
   sqliteSync: 'full' | 'normal' | 'off';
@@ -54,6 +58,7 @@ export function serverCommand(): Command {
     .option('--advertise-address <ip>', 'address clients reach the API server at (added to its certificate)')
     .option('--token-auth-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
     .option('--service-cidr <cidr>', 'range Service ClusterIPs are allocated from', '10.96.0.0/12')
+    .option('--disable-scheduler', 'do not run the scheduler in this process')
     .addOption(new Option('--store <kind>', 'cluster state store').choices(['sqlite', 'etcd']).default('sqlite'))
     .option('--etcd-servers <urls>', 'comma-separated etcd client URLs (with --store etcd)')
     .addOption(
@@ -135,14 +140,15 @@ async function runServer(flags: ServerFlags): Promise<void> {
     context: 'kite',
   });
 
+  const scheduler = flags.disableScheduler
+    ? undefined
+    : await startScheduler({ kubeconfig: dirs.adminKubeconfig, logger: log.child('scheduler'), leaderElection: true });
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
-  const stopped = new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const stopped = untilSignal();
   log.info('ready', { url: `https://${clientHost}:${server.port}`, kubeconfig: dirs.adminKubeconfig });
   const signal = await stopped;
   log.info('shutting down', { signal });
+  await scheduler?.stop();
   await server.shutdown({ timeoutMs: 10_000 });
   api.crds.stop();
   repair.stop();

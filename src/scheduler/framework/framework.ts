@@ -1,0 +1,292 @@
+// The framework of one profile (frameworkruntime.frameworkImpl): the plugins instantiated from the
+// registry, and the run functions of each extension point, with kube-scheduler's rules for
+// statuses, Skip, weights and normalization.
+
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Timer } from '../../util/clock.js';
+import type { Profile } from './config.js';
+import type { CycleState } from './cycle-state.js';
+import {
+  MAX_NODE_SCORE,
+  MIN_NODE_SCORE,
+  implementsMethod,
+  type BindPlugin,
+  type FilterPlugin,
+  type Handle,
+  type NodeScore,
+  type PermitPlugin,
+  type Plugin,
+  type PostBindPlugin,
+  type PostFilterPlugin,
+  type PostFilterResult,
+  type PreBindPlugin,
+  type PreFilterPlugin,
+  type PreFilterResult,
+  type PreScorePlugin,
+  type Registry,
+  type ReservePlugin,
+  type ScorePlugin,
+} from './interfaces.js';
+import type { NodeInfo } from './node-info.js';
+import { podKey } from './node-info.js';
+import { Code, Status, isSuccess } from './status.js';
+
+/** A pod held at Permit (framework.WaitingPod). */
+export class WaitingPod {
+  private pending: Set<string>;
+  private settle!: (s: Status) => void;
+  readonly done: Promise<Status>;
+  private timers: Timer[] = [];
+
+  constructor(readonly pod: Pod, plugins: Map<string, number>, handle: Handle) {
+    this.pending = new Set(plugins.keys());
+    this.done = new Promise((resolve) => (this.settle = resolve));
+    for (const [name, ms] of plugins) this.timers.push(handle.clock.setTimeout(() => this.reject(name, `rejected due to timeout after waiting ${ms / 1000}s at plugin ${name}`), ms));
+  }
+  allow(plugin: string): void {
+    this.pending.delete(plugin);
+    if (this.pending.size === 0) this.finish(Status.success());
+  }
+  reject(plugin: string, message: string): void {
+    this.finish(Status.unschedulable(message).withPlugin(plugin));
+  }
+  private finish(s: Status): void {
+    for (const t of this.timers) t.cancel();
+    this.settle(s);
+  }
+}
+
+export class Framework {
+  readonly plugins = new Map<string, Plugin>();
+  private readonly preFilter: PreFilterPlugin[] = [];
+  private readonly filter: FilterPlugin[] = [];
+  private readonly postFilter: PostFilterPlugin[] = [];
+  private readonly preScore: PreScorePlugin[] = [];
+  private readonly score: ScorePlugin[] = [];
+  private readonly reserve: ReservePlugin[] = [];
+  private readonly permit: PermitPlugin[] = [];
+  private readonly preBind: PreBindPlugin[] = [];
+  private readonly bind: BindPlugin[] = [];
+  private readonly postBind: PostBindPlugin[] = [];
+  readonly waitingPods = new Map<string, WaitingPod>();
+
+  constructor(
+    readonly profile: Profile,
+    registry: Registry,
+    readonly handle: Handle,
+  ) {
+    for (const name of profile.plugins) {
+      const factory = registry.get(name);
+      if (!factory) throw new Error(`profile ${profile.schedulerName}: plugin "${name}" is not registered`);
+      this.plugins.set(name, factory(profile.args.get(name), handle));
+    }
+    const at = <T extends Plugin>(point: keyof Profile['points'], method: keyof T, into: T[]) => {
+      for (const name of profile.points[point]) {
+        const p = this.plugins.get(name);
+        if (p && implementsMethod<T>(p, method)) into.push(p);
+      }
+    };
+    at<PreFilterPlugin>('preFilter', 'preFilter', this.preFilter);
+    at<FilterPlugin>('filter', 'filter', this.filter);
+    at<PostFilterPlugin>('postFilter', 'postFilter', this.postFilter);
+    at<PreScorePlugin>('preScore', 'preScore', this.preScore);
+    at<ScorePlugin>('score', 'score', this.score);
+    at<ReservePlugin>('reserve', 'reserve', this.reserve);
+    at<PermitPlugin>('permit', 'permit', this.permit);
+    at<PreBindPlugin>('preBind', 'preBind', this.preBind);
+    at<BindPlugin>('bind', 'bind', this.bind);
+    at<PostBindPlugin>('postBind', 'postBind', this.postBind);
+    if (this.bind.length === 0) throw new Error(`profile ${profile.schedulerName}: at least one bind plugin is needed`);
+  }
+
+  get schedulerName(): string {
+    return this.profile.schedulerName;
+  }
+
+  hasFilterPlugins(): boolean {
+    return this.filter.length > 0;
+  }
+  hasScorePlugins(): boolean {
+    return this.score.length > 0;
+  }
+  hasPostFilterPlugins(): boolean {
+    return this.postFilter.length > 0;
+  }
+
+  /** Runs PreFilter plugins; the results' node sets are intersected. */
+  runPreFilterPlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): { result: PreFilterResult | undefined; status: Status } {
+    let result: PreFilterResult | undefined;
+    for (const p of this.preFilter) {
+      let out;
+      try {
+        out = p.preFilter(state, pod, nodes);
+      } catch (err) {
+        return { result: undefined, status: Status.error(err).withPlugin(p.name) };
+      }
+      const { result: r, status } = out instanceof Status ? { result: undefined, status: out } : { result: out?.result, status: out?.status };
+      if (status?.isSkip()) {
+        state.skipFilterPlugins.add(p.name);
+        continue;
+      }
+      if (!isSuccess(status)) {
+        const s = status!.withPlugin(p.name);
+        if (s.isRejected()) return { result: undefined, status: s };
+        return { result: undefined, status: new Status(Code.Error, [`running PreFilter plugin "${p.name}": ${s.message()}`]).withPlugin(p.name) };
+      }
+      if (r?.nodeNames) {
+        result = { nodeNames: result?.nodeNames ? new Set([...result.nodeNames].filter((n) => r.nodeNames!.has(n))) : new Set(r.nodeNames) };
+        if (result.nodeNames!.size === 0) {
+          return { result, status: Status.unresolvable(`node(s) didn't satisfy plugin(s) [${p.name}]`).withPlugin(p.name) };
+        }
+      }
+    }
+    return { result, status: Status.success() };
+  }
+
+  /** Runs Filter plugins on one node; the first non-success status wins. */
+  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    for (const p of this.filter) {
+      if (state.skipFilterPlugins.has(p.name)) continue;
+      let s: Status | undefined;
+      try {
+        s = p.filter(state, pod, nodeInfo);
+      } catch (err) {
+        s = Status.error(err);
+      }
+      if (!isSuccess(s)) {
+        if (!s!.isRejected()) return new Status(Code.Error, [`running "${p.name}" filter plugin: ${s!.message()}`], s!.error).withPlugin(p.name);
+        return s!.withPlugin(p.name);
+      }
+    }
+    return Status.success();
+  }
+
+  runPostFilterPlugins(state: CycleState, pod: Pod, statuses: Map<string, Status>): { result?: PostFilterResult; status: Status } {
+    const reasons: string[] = [];
+    for (const p of this.postFilter) {
+      const out = p.postFilter(state, pod, statuses);
+      if (out.status.isSuccess()) return out;
+      if (!out.status.isRejected()) return { status: out.status.withPlugin(p.name) };
+      reasons.push(...out.status.reasons);
+    }
+    return { status: Status.unschedulable(...reasons) };
+  }
+
+  runPreScorePlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): Status {
+    for (const p of this.preScore) {
+      const s = p.preScore(state, pod, nodes);
+      if (s?.isSkip()) {
+        state.skipScorePlugins.add(p.name);
+        continue;
+      }
+      if (!isSuccess(s)) return new Status(Code.Error, [`running PreScore plugin "${p.name}": ${s!.message()}`]).withPlugin(p.name);
+    }
+    return Status.success();
+  }
+
+  /** Scores, normalizes and weighs; returns the total per node, and the per-plugin scores. */
+  runScorePlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): { totals: NodeScore[]; status: Status; perPlugin: Map<string, NodeScore[]> } {
+    const totals = nodes.map((n) => ({ name: n.name, score: 0 }));
+    const perPlugin = new Map<string, NodeScore[]>();
+    for (const p of this.score) {
+      if (state.skipScorePlugins.has(p.name)) continue;
+      const scores: NodeScore[] = [];
+      for (const n of nodes) {
+        const out = p.score(state, pod, n);
+        if (typeof out === 'number') scores.push({ name: n.name, score: out });
+        else {
+          if (!out.status.isSuccess()) return { totals, perPlugin, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${out.status.message()}`]).withPlugin(p.name) };
+          scores.push({ name: n.name, score: out.score });
+        }
+      }
+      const ns = p.normalizeScore?.(state, pod, scores);
+      if (!isSuccess(ns)) return { totals, perPlugin, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${ns!.message()}`]).withPlugin(p.name) };
+      const weight = this.profile.weights.get(p.name) ?? 1;
+      for (let i = 0; i < scores.length; i++) {
+        const s = scores[i]!.score;
+        if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) {
+          return { totals, perPlugin, status: new Status(Code.Error, [`plugin "${p.name}" returns an invalid score ${s}, it should in the range of [0, 100] after normalizing`]) };
+        }
+        totals[i]!.score += s * weight;
+      }
+      perPlugin.set(p.name, scores);
+    }
+    return { totals, perPlugin, status: Status.success() };
+  }
+
+  runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Status {
+    for (const p of this.reserve) {
+      const s = p.reserve(state, pod, nodeName);
+      if (!isSuccess(s)) return s!.isRejected() ? s!.withPlugin(p.name) : new Status(Code.Error, [`running Reserve plugin "${p.name}": ${s!.message()}`]).withPlugin(p.name);
+    }
+    return Status.success();
+  }
+
+  /** Unreserve in reverse order. */
+  runReservePluginsUnreserve(state: CycleState, pod: Pod, nodeName: string): void {
+    for (const p of [...this.reserve].reverse()) p.unreserve(state, pod, nodeName);
+  }
+
+  /** Runs Permit plugins; Wait registers a WaitingPod (see waitOnPermit). */
+  runPermitPlugins(state: CycleState, pod: Pod, nodeName: string): Status {
+    const waits = new Map<string, number>();
+    for (const p of this.permit) {
+      const out = p.permit(state, pod, nodeName);
+      const s = out?.status;
+      if (isSuccess(s)) continue;
+      if (s!.isRejected()) return s!.withPlugin(p.name);
+      if (s!.isWait()) {
+        waits.set(p.name, Math.min(out?.timeoutMs ?? 15 * 60_000, 15 * 60_000));
+        continue;
+      }
+      return new Status(Code.Error, [`running Permit plugin "${p.name}": ${s!.message()}`]).withPlugin(p.name);
+    }
+    if (waits.size > 0) {
+      this.waitingPods.set(podKey(pod), new WaitingPod(pod, waits, this.handle));
+      return Status.wait();
+    }
+    return Status.success();
+  }
+
+  async waitOnPermit(pod: Pod): Promise<Status> {
+    const wp = this.waitingPods.get(podKey(pod));
+    if (!wp) return Status.success();
+    try {
+      return await wp.done;
+    } finally {
+      this.waitingPods.delete(podKey(pod));
+    }
+  }
+
+  async runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status> {
+    for (const p of this.preBind) {
+      let s: Status | undefined;
+      try {
+        s = await p.preBind(state, pod, nodeName);
+      } catch (err) {
+        s = Status.error(err);
+      }
+      if (!isSuccess(s)) return s!.withPlugin(p.name);
+    }
+    return Status.success();
+  }
+
+  async runBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status> {
+    for (const p of this.bind) {
+      let s: Status | undefined;
+      try {
+        s = await p.bind(state, pod, nodeName);
+      } catch (err) {
+        s = Status.error(err);
+      }
+      if (s?.isSkip()) continue;
+      if (!isSuccess(s)) return s!.withPlugin(p.name);
+      return Status.success();
+    }
+    return Status.skip();
+  }
+
+  runPostBindPlugins(state: CycleState, pod: Pod, nodeName: string): void {
+    for (const p of this.postBind) p.postBind(state, pod, nodeName);
+  }
+}

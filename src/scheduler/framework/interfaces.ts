@@ -1,0 +1,94 @@
+// The extension points (framework.Plugin and its sub-interfaces). A plugin implements any subset;
+// the framework finds them by the method they define. Statuses follow framework.Status: undefined
+// is success.
+
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { RestClient } from '../../client/rest/index.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/log.js';
+import type { CycleState } from './cycle-state.js';
+import type { NodeInfo } from './node-info.js';
+import type { Status } from './status.js';
+
+export const MAX_NODE_SCORE = 100;
+export const MIN_NODE_SCORE = 0;
+
+export interface Plugin {
+  readonly name: string;
+}
+
+/** PreFilter may narrow the nodes to consider (undefined: all nodes). */
+export interface PreFilterResult {
+  nodeNames?: Set<string>;
+}
+
+export interface PreFilterPlugin extends Plugin {
+  preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { result?: PreFilterResult; status?: Status } | Status | undefined;
+}
+
+export interface FilterPlugin extends Plugin {
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined;
+}
+
+export interface PostFilterResult {
+  nominatedNodeName?: string;
+}
+
+export interface PostFilterPlugin extends Plugin {
+  postFilter(state: CycleState, pod: Pod, filteredNodeStatus: Map<string, Status>): { result?: PostFilterResult; status: Status };
+}
+
+export interface PreScorePlugin extends Plugin {
+  preScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Status | undefined;
+}
+
+export interface NodeScore {
+  name: string;
+  score: number;
+}
+
+export interface ScorePlugin extends Plugin {
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number | { score: number; status: Status };
+  /** Rescales the plugin's scores in place to [0, 100]. */
+  normalizeScore?(state: CycleState, pod: Pod, scores: NodeScore[]): Status | undefined;
+}
+
+export interface ReservePlugin extends Plugin {
+  reserve(state: CycleState, pod: Pod, nodeName: string): Status | undefined;
+  unreserve(state: CycleState, pod: Pod, nodeName: string): void;
+}
+
+export interface PermitPlugin extends Plugin {
+  /** Success, a rejection, or Wait with a timeout (then allow/reject through the WaitingPod). */
+  permit(state: CycleState, pod: Pod, nodeName: string): { status?: Status; timeoutMs?: number } | undefined;
+}
+
+export interface PreBindPlugin extends Plugin {
+  preBind(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined>;
+}
+
+export interface BindPlugin extends Plugin {
+  /** Skip passes the pod on to the next Bind plugin. */
+  bind(state: CycleState, pod: Pod, nodeName: string): Promise<Status | undefined>;
+}
+
+export interface PostBindPlugin extends Plugin {
+  postBind(state: CycleState, pod: Pod, nodeName: string): void;
+}
+
+/** What plugins get from the framework (framework.Handle). */
+export interface Handle {
+  client?: RestClient;
+  clock: Clock;
+  logger: Logger;
+  /** The snapshot of the current cycle. */
+  snapshot(): { list(): NodeInfo[]; get(name: string): NodeInfo | undefined };
+}
+
+export type PluginFactory = (args: Record<string, unknown> | undefined, handle: Handle) => Plugin;
+
+export type Registry = Map<string, PluginFactory>;
+
+export function implementsMethod<T extends Plugin>(p: Plugin, method: keyof T): p is T {
+  return typeof (p as unknown as Record<string, unknown>)[method as string] === 'function';
+}

@@ -1,0 +1,72 @@
+// NodeAffinity: Filter requires spec.nodeSelector and requiredDuringSchedulingIgnoredDuringExecution
+// to match the node; Score sums the weights of the matching preferred terms, normalized to 0–100.
+// Args addedAffinity (a NodeAffinity every pod gets in this profile) are honoured.
+
+import type { NodeAffinity as NodeAffinitySpec, Pod } from 'kubernetes-types/core/v1.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { MAX_NODE_SCORE, type FilterPlugin, type NodeScore, type PreFilterPlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import type { NodeInfo } from '../../framework/node-info.js';
+import { Status } from '../../framework/status.js';
+import { defaultNormalizeScore } from '../helper/normalize.js';
+import { nodeSelectorMatches, termMatches } from '../helper/node-selector.js';
+
+export const NAME = 'NodeAffinity';
+export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
+export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
+
+export function requiredMatches(pod: Pod, nodeInfo: NodeInfo): boolean {
+  const node = nodeInfo.node;
+  if (!node) return false;
+  const labels = node.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (required && !nodeSelectorMatches(required, node)) return false;
+  return true;
+}
+
+export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
+  readonly name = NAME;
+  private readonly added: NodeAffinitySpec | undefined;
+
+  constructor(args?: Record<string, unknown>) {
+    this.added = args?.['addedAffinity'] as NodeAffinitySpec | undefined;
+  }
+
+  preFilter(_state: CycleState, pod: Pod): { status?: Status; result?: { nodeNames?: Set<string> } } | undefined {
+    // Required terms that all pin metadata.name In [...] narrow the nodes (as kube-scheduler does).
+    const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+    if (terms.length === 0 && !pod.spec?.nodeSelector && !this.added) return { status: Status.skip() };
+    let names: Set<string> | undefined;
+    for (const t of terms) {
+      const f = (t.matchFields ?? []).find((r) => r.key === 'metadata.name' && r.operator === 'In');
+      if (!f) return undefined;
+      names = new Set([...(names ?? []), ...(f.values ?? [])]);
+    }
+    return names ? { result: { nodeNames: names } } : undefined;
+  }
+
+  filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
+    if (!nodeInfo.node) return Status.error('node not found');
+    const addedReq = this.added?.requiredDuringSchedulingIgnoredDuringExecution;
+    if (addedReq && !nodeSelectorMatches(addedReq, nodeInfo.node)) return Status.unresolvable(ERR_REASON_ENFORCED);
+    return requiredMatches(pod, nodeInfo) ? undefined : Status.unresolvable(ERR_REASON_POD);
+  }
+
+  score(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const node = nodeInfo.node;
+    if (!node) return 0;
+    let total = 0;
+    const preferred = [...(this.added?.preferredDuringSchedulingIgnoredDuringExecution ?? []), ...(pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [])];
+    for (const p of preferred) {
+      if (p.weight !== 0 && termMatches(p.preference, node)) total += p.weight;
+    }
+    return total;
+  }
+
+  normalizeScore(_state: CycleState, _pod: Pod, scores: NodeScore[]): Status | undefined {
+    defaultNormalizeScore(MAX_NODE_SCORE, false, scores);
+    return undefined;
+  }
+}
+
+export const newNodeAffinity = (args?: Record<string, unknown>) => new NodeAffinity(args);

@@ -1,0 +1,24 @@
+// The in-tree registry (plugins.NewInTreeRegistry): plugin name → factory.
+
+import type { PluginFactory, Registry } from '../framework/interfaces.js';
+import { newDefaultBinder } from './defaultbinder/default-binder.js';
+import { newNodeAffinity } from './nodeaffinity/node-affinity.js';
+import { newNodeName } from './nodename/node-name.js';
+import { newNodePorts } from './nodeports/node-ports.js';
+import { newNodeResourcesBalancedAllocation } from './noderesources/balanced-allocation.js';
+import { newNodeResourcesFit } from './noderesources/fit.js';
+import { newNodeUnschedulable } from './nodeunschedulable/node-unschedulable.js';
+import { newTaintToleration } from './tainttoleration/taint-toleration.js';
+
+export function inTreeRegistry(): Registry {
+  return new Map<string, PluginFactory>([
+    ['NodeUnschedulable', newNodeUnschedulable],
+    ['NodeName', newNodeName],
+    ['NodePorts', newNodePorts],
+    ['NodeResourcesFit', newNodeResourcesFit],
+    ['NodeResourcesBalancedAllocation', newNodeResourcesBalancedAllocation],
+    ['TaintToleration', newTaintToleration],
+    ['NodeAffinity', newNodeAffinity],
+    ['DefaultBinder', newDefaultBinder],
+  ]);
+}

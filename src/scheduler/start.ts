@@ -1,0 +1,188 @@
+// startScheduler: the scheduler as a process component (what `kite scheduler` and `kite server`
+// run): a REST client, shared informers on pods and nodes feeding the scheduler's handlers, an
+// event broadcaster writing core/v1 Events, and — optionally — leader election on the
+// kube-system/kube-scheduler Lease, scheduling only while leading.
+
+import { hostname } from 'node:os';
+import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import { EventBroadcaster, restEventSink } from '../client/events/index.js';
+import { SharedInformerFactory, isTombstone, objectOf, type SharedIndexInformer } from '../client/informer/index.js';
+import { LeaderElector, LeaseLock, restLeaseApi } from '../client/leaderelection/index.js';
+import { RestClient } from '../client/rest/index.js';
+import { realClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { loadConfiguration, resolveConfiguration, type SchedulerConfiguration } from './framework/config.js';
+import type { Registry } from './framework/interfaces.js';
+import { podKey } from './framework/node-info.js';
+import { inTreeRegistry } from './plugins/registry.js';
+import { Scheduler, type SchedulerApi } from './scheduler.js';
+
+export const POD_DESCRIPTOR = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
+export const NODE_DESCRIPTOR = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' } as const;
+
+export interface LeaderElectionOptions {
+  /** Defaults: kube-system/kube-scheduler. */
+  namespace?: string;
+  name?: string;
+  identity?: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+export interface StartSchedulerOptions {
+  /** A kubeconfig path, or a RestClient (not closed by stop()). */
+  kubeconfig?: string;
+  client?: RestClient;
+  /** A configuration object, or the path of a KubeSchedulerConfiguration file (YAML/JSON). */
+  config?: SchedulerConfiguration | string;
+  clock?: Clock;
+  logger: Logger;
+  random?: () => number;
+  registry?: Registry;
+  /** Run only while holding the lease (false/undefined: always run). */
+  leaderElection?: boolean | LeaderElectionOptions;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface RunningScheduler {
+  stop(): Promise<void>;
+  /** True while this instance is scheduling (leading, or no leader election). */
+  isLeading(): boolean;
+  /** Resolves once the first scheduler has started (caches synced). */
+  started: Promise<void>;
+  /** The current scheduler, while leading (for tests and metrics). */
+  scheduler(): Scheduler | undefined;
+}
+
+function restApi(client: RestClient, pods: SharedIndexInformer<Pod>): SchedulerApi {
+  const podClient = client.resource<Pod>(POD_DESCRIPTOR);
+  return {
+    async updatePodCondition(pod: Pod, condition: PodCondition, nominatedNodeName?: string) {
+      const status: Record<string, unknown> = { conditions: [condition] };
+      if (nominatedNodeName) status['nominatedNodeName'] = nominatedNodeName;
+      await podClient.namespace(pod.metadata?.namespace ?? 'default').patch(pod.metadata?.name ?? '', 'strategic', { status }, { subresource: 'status' });
+    },
+    getPod(pod: Pod) {
+      const cur = pods.getIndexer().getByKey(`${pod.metadata?.namespace}/${pod.metadata?.name}`);
+      return cur && podKey(cur) === podKey(pod) ? cur : undefined;
+    },
+  };
+}
+
+export async function startScheduler(options: StartSchedulerOptions): Promise<RunningScheduler> {
+  const clock = options.clock ?? realClock;
+  const logger = options.logger;
+  const ownClient = !options.client;
+  const client = options.client ?? RestClient.fromKubeconfig(options.kubeconfig);
+  const cfg = typeof options.config === 'string' ? loadConfiguration(options.config) : (options.config ?? {});
+  const profiles = resolveConfiguration(cfg);
+  const registry = options.registry ?? inTreeRegistry();
+
+  const broadcaster = new EventBroadcaster({ clock, logger: logger.child('events') });
+  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(client));
+  const recorder = broadcaster.newRecorder({ component: 'default-scheduler' });
+
+  let current: Scheduler | undefined;
+  let factory: SharedInformerFactory | undefined;
+  let resolveStarted!: () => void;
+  const started = new Promise<void>((r) => (resolveStarted = r));
+
+  const runScheduler = async (signal: AbortSignal) => {
+    factory = new SharedInformerFactory(client, { clock, logger: logger.child('informers'), ...(options.random ? { random: options.random } : {}) });
+    const pods = factory.forResource<Pod>(POD_DESCRIPTOR);
+    const nodes = factory.forResource<Node>(NODE_DESCRIPTOR);
+    const scheduler = new Scheduler({
+      profiles,
+      registry,
+      clock,
+      logger,
+      client,
+      api: restApi(client, pods),
+      recorder,
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
+      ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
+    });
+    nodes.addEventHandler({
+      onAdd: (n) => scheduler.onNodeAdd(n),
+      onUpdate: (o, n) => scheduler.onNodeUpdate(o, n),
+      onDelete: (n) => scheduler.onNodeDelete(isTombstone(n) ? objectOf(n) : n),
+    });
+    pods.addEventHandler({
+      onAdd: (p) => scheduler.onPodAdd(p),
+      onUpdate: (o, p) => scheduler.onPodUpdate(o, p),
+      onDelete: (p) => scheduler.onPodDelete(isTombstone(p) ? objectOf(p) : p),
+    });
+    factory.start();
+    await factory.waitForCacheSync({ signal });
+    if (signal.aborted) {
+      await factory.shutdown();
+      return;
+    }
+    current = scheduler;
+    scheduler.start();
+    logger.info('scheduler started', { profiles: profiles.map((p) => p.schedulerName).join(',') });
+    resolveStarted();
+    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    current = undefined;
+    await scheduler.stop();
+    await factory.shutdown();
+  };
+
+  const stopAll = new AbortController();
+  let leading = false;
+  let done: Promise<void>;
+  let elector: LeaderElector | undefined;
+  if (options.leaderElection) {
+    const le = options.leaderElection === true ? {} : options.leaderElection;
+    const identity = le.identity ?? `${hostname()}_${Math.floor((options.random ?? Math.random)() * 1e12).toString(16)}`;
+    elector = new LeaderElector({
+      lock: new LeaseLock({ namespace: le.namespace ?? 'kube-system', name: le.name ?? 'kube-scheduler', identity, client: restLeaseApi(client), eventRecorder: recorder }),
+      ...(le.leaseDurationMs !== undefined ? { leaseDurationMs: le.leaseDurationMs } : {}),
+      ...(le.renewDeadlineMs !== undefined ? { renewDeadlineMs: le.renewDeadlineMs } : {}),
+      ...(le.retryPeriodMs !== undefined ? { retryPeriodMs: le.retryPeriodMs } : {}),
+      releaseOnCancel: true,
+      name: 'kube-scheduler',
+      clock,
+      logger: logger.child('leaderelection'),
+      callbacks: {
+        onStartedLeading: async (signal) => {
+          leading = true;
+          try {
+            await runScheduler(signal);
+          } finally {
+            leading = false;
+          }
+        },
+        onStoppedLeading: () => {
+          leading = false;
+          logger.info('stopped leading');
+        },
+      },
+    });
+    done = elector.run(stopAll.signal);
+  } else {
+    leading = true;
+    done = runScheduler(stopAll.signal).finally(() => (leading = false));
+  }
+  done.catch((err: unknown) => logger.error('scheduler failed', { err: String(err) }));
+
+  let stopping: Promise<void> | undefined;
+  return {
+    started,
+    isLeading: () => leading,
+    scheduler: () => current,
+    stop() {
+      stopping ??= (async () => {
+        stopAll.abort();
+        await done.catch(() => {});
+        sinkWatcher.stop();
+        await broadcaster.shutdown();
+        if (ownClient) client.close();
+      })();
+      return stopping;
+    },
+  };
+}
