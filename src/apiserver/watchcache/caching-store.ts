@@ -17,15 +17,13 @@
 // (freezeObjects: true makes a violation throw; the API server's paths only copy or serialize).
 
 import type { KubeObject } from '../../api/object.js';
+import { DelegatingStore } from '../../storage/delegating-store.js';
 import { keyNotFound } from '../../storage/errors.js';
 import type {
-  DeleteOptions,
   GetOptions,
   ListOptions,
   ListResult,
   Store,
-  TryUpdate,
-  UpdateOptions,
   WatchOptions,
   WatchStream,
 } from '../../storage/interface.js';
@@ -68,17 +66,15 @@ export const defaultKeyOf = (prefix: string, obj: KubeObject): string => {
 
 type AnyPredicate = (obj: KubeObject) => boolean;
 
-export class CachingStore implements Store {
+export class CachingStore extends DelegatingStore {
   private readonly cachers = new Map<string, Cacher>();
   private readonly cacherOptions: CacherOptions;
   private readonly clock: Clock;
   private readonly freshnessTimeoutMs: number;
   private readonly readyTimeoutMs: number;
 
-  constructor(
-    readonly inner: Store,
-    options: CachingStoreOptions = {},
-  ) {
+  constructor(inner: Store, options: CachingStoreOptions = {}) {
+    super(inner);
     this.clock = options.clock ?? realClock;
     this.freshnessTimeoutMs = options.freshnessTimeoutMs ?? 3000;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 3000;
@@ -125,31 +121,12 @@ export class CachingStore implements Store {
     return [...this.cachers.values()].map((c) => c.stats());
   }
 
-  create<T extends KubeObject>(key: string, obj: T): Promise<T> {
-    return this.inner.create(key, obj);
-  }
 
-  delete<T extends KubeObject>(key: string, options?: DeleteOptions<T>): Promise<T> {
-    return this.inner.delete(key, options);
-  }
 
-  guaranteedUpdate<T extends KubeObject>(
-    key: string,
-    tryUpdate: TryUpdate<T>,
-    options?: UpdateOptions & { create?: () => T | Promise<T> },
-  ): Promise<T> {
-    return this.inner.guaranteedUpdate(key, tryUpdate, options);
-  }
 
-  count(prefix: string): Promise<number> {
-    return this.inner.count(prefix);
-  }
 
-  currentResourceVersion(): Promise<string> {
-    return this.inner.currentResourceVersion();
-  }
 
-  async get<T extends KubeObject>(key: string, options: GetOptions = {}): Promise<T> {
+  override async get<T extends KubeObject>(key: string, options: GetOptions = {}): Promise<T> {
     const cacher = this.cacherFor(key);
     if (!cacher || options.resourceVersion !== '0' || !(await cacher.waitReady(this.readyTimeoutMs))) {
       return this.inner.get(key, options);
@@ -160,7 +137,7 @@ export class CachingStore implements Store {
     return obj as T;
   }
 
-  async list<T extends KubeObject>(prefix: string, options: ListOptions<T> = {}): Promise<ListResult<T>> {
+  override async list<T extends KubeObject>(prefix: string, options: ListOptions<T> = {}): Promise<ListResult<T>> {
     const cacher = this.cacherFor(prefix);
     if (!cacher || options.continue || (options.limit ?? 0) > 0 || options.resourceVersionMatch === 'Exact') {
       return this.inner.list(prefix, options);
@@ -171,7 +148,7 @@ export class CachingStore implements Store {
     return result ? (result as ListResult<T>) : this.inner.list(prefix, options);
   }
 
-  async watch<T extends KubeObject>(key: string, options: WatchOptions<T> = {}): Promise<WatchStream<T>> {
+  override async watch<T extends KubeObject>(key: string, options: WatchOptions<T> = {}): Promise<WatchStream<T>> {
     const cacher = this.cacherFor(key);
     if (!cacher) return this.inner.watch(key, options);
     const rv = parseResourceVersion(options.resourceVersion);
@@ -188,7 +165,7 @@ export class CachingStore implements Store {
   }
 
   /** Stops every cache, then closes the inner store. */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     for (const cacher of this.cachers.values()) cacher.stop();
     this.cachers.clear();
     await this.inner.close();

@@ -6,15 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../api/object.js';
+import { DelegatingStore } from '../../storage/delegating-store.js';
 import { StorageError } from '../../storage/errors.js';
 import type {
-  DeleteOptions,
-  GetOptions,
   ListOptions,
   ListResult,
-  Store,
-  TryUpdate,
-  UpdateOptions,
   WatchEvent,
   WatchOptions,
   WatchStream,
@@ -56,13 +52,11 @@ export async function openSqliteStore(progressIntervalMs = 50): Promise<{ store:
 
 /** Wraps a Store: records the keys of watch and list calls, can end every open watch with an
  *  error, and can refuse new watches while `refuseWatches` is set. Close does not close `inner`. */
-export class SpyStore implements Store {
+export class SpyStore extends DelegatingStore {
   readonly watches: string[] = [];
   readonly lists: string[] = [];
   refuseWatches = false;
   private readonly open = new Set<EventQueue<WatchEvent<KubeObject>>>();
-
-  constructor(readonly inner: Store) {}
 
   /** Ends every open watch with `err` (after the events it already has). */
   failWatches(err: unknown): void {
@@ -73,37 +67,15 @@ export class SpyStore implements Store {
     return this.open.size;
   }
 
-  create<T extends KubeObject>(key: string, obj: T): Promise<T> {
-    return this.inner.create(key, obj);
-  }
-  get<T extends KubeObject>(key: string, options?: GetOptions): Promise<T> {
-    return this.inner.get(key, options);
-  }
-  list<T extends KubeObject>(prefix: string, options?: ListOptions<T>): Promise<ListResult<T>> {
+  override list<T extends KubeObject>(prefix: string, options?: ListOptions<T>): Promise<ListResult<T>> {
     this.lists.push(prefix);
     return this.inner.list(prefix, options);
   }
-  count(prefix: string): Promise<number> {
-    return this.inner.count(prefix);
-  }
-  delete<T extends KubeObject>(key: string, options?: DeleteOptions<T>): Promise<T> {
-    return this.inner.delete(key, options);
-  }
-  guaranteedUpdate<T extends KubeObject>(
-    key: string,
-    tryUpdate: TryUpdate<T>,
-    options?: UpdateOptions & { create?: () => T | Promise<T> },
-  ): Promise<T> {
-    return this.inner.guaranteedUpdate(key, tryUpdate, options);
-  }
-  currentResourceVersion(): Promise<string> {
-    return this.inner.currentResourceVersion();
-  }
-  close(): Promise<void> {
+  override close(): Promise<void> {
     return Promise.resolve();
   }
 
-  async watch<T extends KubeObject>(key: string, options?: WatchOptions<T>): Promise<WatchStream<T>> {
+  override async watch<T extends KubeObject>(key: string, options?: WatchOptions<T>): Promise<WatchStream<T>> {
     this.watches.push(key);
     if (this.refuseWatches) throw new StorageError('Unreachable', 'watches refused by the test');
     const inner = await this.inner.watch(key, options);
