@@ -20,7 +20,8 @@ import { RawClient, type RawResponse } from './support/raw-client.js';
 const COUNT = Number(process.env.KITE_FUZZ_COUNT ?? 10_000);
 const SEED = process.env.KITE_FUZZ_SEED !== undefined ? Number(process.env.KITE_FUZZ_SEED) >>> 0 : Math.floor(Math.random() * 2 ** 32);
 const CONCURRENCY = 16;
-const REQUEST_TIMEOUT_MS = 10_000;
+// A hang is no answer in 30 s; a loaded 2-core CI machine can take seconds for a legitimate answer.
+const REQUEST_TIMEOUT_MS = 30_000;
 const STREAM_TIMEOUT_MS = 2_500;
 const STREAM_READ_MS = 1_000;
 const SHOW_GROUPS = 12;

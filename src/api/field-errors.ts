@@ -47,12 +47,17 @@ export const OMIT_VALUE: unique symbol = Symbol('omitValue');
 
 /** One field-level validation error. */
 export class FieldError {
+  readonly detail: string;
+
   constructor(
     readonly type: FieldErrorType,
     readonly field: string,
     readonly badValue: unknown,
-    readonly detail: string,
-  ) {}
+    detail: string,
+  ) {
+    // A detail can quote the client's value (a 2 MiB cron schedule): keep messages bounded.
+    this.detail = detail.length > MAX_BAD_VALUE_LENGTH ? `${detail.slice(0, MAX_BAD_VALUE_LENGTH)}...(truncated)` : detail;
+  }
 
   /** The message without the field name (Go's ErrorBody). */
   errorBody(): string {

@@ -22,3 +22,10 @@ it('answers malformed JSON and YAML with 400, and unknown media types with 415',
   assert.throws(() => decodeBody(Buffer.from(bomb.join('\n')), 'application/yaml'), badRequest);
   assert.throws(() => decodeBody(Buffer.from('x'), 'text/plain'), (err: unknown) => (err as { code?: number }).code === 415);
 });
+
+it('refuses deeply nested YAML flow collections before parsing them', () => {
+  const started = Date.now();
+  assert.throws(() => decodeBody(Buffer.from('a: ' + '['.repeat(500_000)), 'application/yaml'), badRequest);
+  assert.ok(Date.now() - started < 2000, 'refused quickly');
+  assert.deepEqual(decodeBody(Buffer.from('a: "[[[["\nb: [1, {c: 2}]\n'), 'application/yaml').value, { a: '[[[[', b: [1, { c: 2 }] });
+});

@@ -42,7 +42,26 @@ export function decodeJson(text: string): Decoded {
   return { value, duplicates };
 }
 
+/** The deepest [ / { nesting of YAML flow collections, outside quoted scalars. */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return max;
+}
+
 function decodeYaml(text: string): Decoded {
+  // The YAML parser recurses: refuse hostile nesting before it sees the text.
+  if (flowDepth(text) > MAX_DEPTH) throw newBadRequest(`error decoding YAML request body: exceeded max depth of ${MAX_DEPTH}`);
   try {
     const doc = parseDocument(text, { uniqueKeys: false });
     if (doc.errors.length > 0) throw new Error(doc.errors[0]?.message ?? 'invalid YAML');

@@ -10,12 +10,28 @@ describe('scheduler configuration', () => {
     const [p] = resolveConfiguration();
     assert.equal(p!.schedulerName, 'default-scheduler');
     assert.equal(p!.percentageOfNodesToScore, undefined);
-    assert.deepEqual(p!.points.score, ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'NodeResourcesBalancedAllocation', 'DefaultBinder']);
-    assert.deepEqual(Object.fromEntries(['TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'NodeResourcesBalancedAllocation'].map((n) => [n, p!.weights.get(n)])), {
+    assert.deepEqual(p!.points.score, [
+      'NodeUnschedulable',
+      'NodeName',
+      'TaintToleration',
+      'NodeAffinity',
+      'NodePorts',
+      'NodeResourcesFit',
+      'PodTopologySpread',
+      'InterPodAffinity',
+      'NodeResourcesBalancedAllocation',
+      'ImageLocality',
+      'DefaultBinder',
+    ]);
+    const weighted = ['TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity', 'NodeResourcesBalancedAllocation', 'ImageLocality'];
+    assert.deepEqual(Object.fromEntries(weighted.map((n) => [n, p!.weights.get(n)])), {
       TaintToleration: 3,
       NodeAffinity: 2,
       NodeResourcesFit: 1,
+      PodTopologySpread: 2,
+      InterPodAffinity: 2,
       NodeResourcesBalancedAllocation: 1,
+      ImageLocality: 1,
     });
   });
 

@@ -2,12 +2,15 @@
 
 import type { PluginFactory, Registry } from '../framework/interfaces.js';
 import { newDefaultBinder } from './defaultbinder/default-binder.js';
+import { newImageLocality } from './imagelocality/image-locality.js';
+import { newInterPodAffinity } from './interpodaffinity/inter-pod-affinity.js';
 import { newNodeAffinity } from './nodeaffinity/node-affinity.js';
 import { newNodeName } from './nodename/node-name.js';
 import { newNodePorts } from './nodeports/node-ports.js';
 import { newNodeResourcesBalancedAllocation } from './noderesources/balanced-allocation.js';
 import { newNodeResourcesFit } from './noderesources/fit.js';
 import { newNodeUnschedulable } from './nodeunschedulable/node-unschedulable.js';
+import { newPodTopologySpread } from './podtopologyspread/pod-topology-spread.js';
 import { newTaintToleration } from './tainttoleration/taint-toleration.js';
 
 export function inTreeRegistry(): Registry {
@@ -19,6 +22,9 @@ export function inTreeRegistry(): Registry {
     ['NodeResourcesBalancedAllocation', newNodeResourcesBalancedAllocation],
     ['TaintToleration', newTaintToleration],
     ['NodeAffinity', newNodeAffinity],
+    ['InterPodAffinity', newInterPodAffinity],
+    ['PodTopologySpread', newPodTopologySpread],
+    ['ImageLocality', newImageLocality],
     ['DefaultBinder', newDefaultBinder],
   ]);
 }
