@@ -52,7 +52,7 @@ describe('scheduler against a real kite server', () => {
   before(async () => {
     server = await startKiteServer(dir);
     rest = RestClient.fromKubeconfig(server.kubeconfig, { overrides: { qps: 200, burst: 400 } });
-    sched = await startScheduler({ client: rest, logger: silentLogger, leaderElection: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 } });
+    sched = await startScheduler({ client: rest, logger: silentLogger, metricsPort: 0, leaderElection: { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 } });
     await sched.started;
   });
 
@@ -131,6 +131,21 @@ describe('scheduler against a real kite server', () => {
     const other = await pods().get('other');
     assert.equal(other.spec?.nodeName, undefined);
     assert.equal(other.status?.conditions?.find((c) => c.type === 'PodScheduled'), undefined);
+  });
+
+  it('serves /healthz and /metrics with the attempts made so far', async () => {
+    assert.ok(sched.metricsPort);
+    const base = `http://127.0.0.1:${sched.metricsPort}`;
+    const health = await fetch(`${base}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), 'ok');
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const scheduled = /scheduler_schedule_attempts_total\{result="scheduled",profile="default-scheduler"\} (\d+)/.exec(text);
+    assert.ok(scheduled && Number(scheduled[1]) >= 3, text);
+    assert.match(text, /scheduler_schedule_attempts_total\{result="unschedulable",profile="default-scheduler"\} \d+/);
+    assert.match(text, /scheduler_pending_pods\{queue="active"\} \d+/);
+    assert.match(text, /scheduler_pending_pods\{queue="unschedulable"\} \d+/);
+    assert.match(text, /scheduler_scheduling_attempt_duration_seconds_bucket\{le="0.001",result="scheduled",profile="default-scheduler"\}/);
   });
 
   it('runs only while leading: a second scheduler takes over when the leader stops', async () => {

@@ -6,3 +6,4 @@ export { loadConfiguration, resolveConfiguration, DEFAULT_PLUGINS, DEFAULT_SCHED
 export { inTreeRegistry } from './plugins/registry.js';
 export { Status, Code } from './framework/status.js';
 export type * from './framework/interfaces.js';
+export { SchedulerMetrics, serveMetrics, type SchedulerMetricsSink, type AttemptResult, type MetricsServer } from './metrics.js';

@@ -22,6 +22,7 @@ import { Code, Status } from './framework/status.js';
 import { FitError, type Diagnosis } from './fit-error.js';
 import { ClusterEvent, SchedulingQueue, type QueuedPodInfo } from './queue/scheduling-queue.js';
 import type { RestClient } from '../client/rest/index.js';
+import type { SchedulerMetricsSink } from './metrics.js';
 
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
@@ -84,6 +85,8 @@ export interface SchedulerOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   assumedPodTtlMs?: number;
+  /** Attempt counts and latencies (metrics.ts); nothing is recorded when absent. */
+  metrics?: SchedulerMetricsSink;
 }
 
 export class Scheduler {
@@ -95,6 +98,7 @@ export class Scheduler {
   private readonly random: () => number;
   private readonly api: SchedulerApi;
   private readonly recorder: EventRecorder | undefined;
+  private readonly metrics: SchedulerMetricsSink | undefined;
   private nextStartNodeIndex = 0;
   private currentSnapshot: Snapshot | undefined;
   private readonly bindings = new Set<Promise<void>>();
@@ -107,6 +111,7 @@ export class Scheduler {
     this.random = options.random ?? Math.random;
     this.api = options.api;
     this.recorder = options.recorder;
+    this.metrics = options.metrics;
     this.cache = new SchedulerCache({ clock: this.clock, logger: this.logger, ...(options.assumedPodTtlMs !== undefined ? { assumedPodTtlMs: options.assumedPodTtlMs } : {}) });
     this.queue = new SchedulingQueue({
       clock: this.clock,
@@ -189,6 +194,9 @@ export class Scheduler {
         } catch (err) {
           this.logger.error('scheduling cycle failed', { err: String(err) });
         }
+        // Yield to the event loop between cycles: bindings, watch events, lease renewals and the
+        // queue's timers must not wait until the queue is empty.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       cleanup.cancel();
     })();
@@ -222,6 +230,7 @@ export class Scheduler {
     let result: ScheduleResult;
     try {
       result = this.schedulePod(fwk, state, pod);
+      this.metrics?.observeAlgorithm((this.clock.now() - start) / 1000);
     } catch (err) {
       let status: Status;
       let nominated = '';
@@ -233,7 +242,7 @@ export class Scheduler {
         }
         status = new Status(Code.Unschedulable, [new FitError(err.numAllNodes, err.diagnosis).message]);
       } else status = Status.error(err);
-      this.handleSchedulingFailure(fwk, info, status, cycle, nominated);
+      this.handleSchedulingFailure(fwk, info, status, cycle, nominated, start);
       return true;
     }
     this.logger.debug('scheduling cycle done', { pod: podName(pod), node: result.suggestedHost, evaluated: result.evaluatedNodes, feasible: result.feasibleNodes, ms: this.clock.now() - start });
@@ -243,35 +252,35 @@ export class Scheduler {
     try {
       this.cache.assumePod(assumed);
     } catch (err) {
-      this.handleSchedulingFailure(fwk, info, Status.error(err), cycle, '');
+      this.handleSchedulingFailure(fwk, info, Status.error(err), cycle, '', start);
       return true;
     }
     const reserve = fwk.runReservePluginsReserve(state, assumed, result.suggestedHost);
     if (!reserve.isSuccess()) {
       fwk.runReservePluginsUnreserve(state, assumed, result.suggestedHost);
       this.cache.forgetPod(assumed);
-      this.handleSchedulingFailure(fwk, info, reserve, cycle, '');
+      this.handleSchedulingFailure(fwk, info, reserve, cycle, '', start);
       return true;
     }
     const permit = fwk.runPermitPlugins(state, assumed, result.suggestedHost);
     if (!permit.isSuccess() && !permit.isWait()) {
       fwk.runReservePluginsUnreserve(state, assumed, result.suggestedHost);
       this.cache.forgetPod(assumed);
-      this.handleSchedulingFailure(fwk, info, permit, cycle, '');
+      this.handleSchedulingFailure(fwk, info, permit, cycle, '', start);
       return true;
     }
-    const binding = this.bindingCycle(fwk, state, info, assumed, result.suggestedHost, cycle).finally(() => this.bindings.delete(binding));
+    const binding = this.bindingCycle(fwk, state, info, assumed, result.suggestedHost, cycle, start).finally(() => this.bindings.delete(binding));
     this.bindings.add(binding);
     return true;
   }
 
-  private async bindingCycle(fwk: Framework, state: CycleState, info: QueuedPodInfo, assumed: Pod, node: string, cycle: number): Promise<void> {
+  private async bindingCycle(fwk: Framework, state: CycleState, info: QueuedPodInfo, assumed: Pod, node: string, cycle: number, start: number): Promise<void> {
     const fail = (status: Status) => {
       fwk.runReservePluginsUnreserve(state, assumed, node);
       this.cache.forgetPod(assumed);
       // The freed space may let other pods fit (kube-scheduler's MoveAllToActiveOrBackoffQueue here).
       this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete);
-      this.handleSchedulingFailure(fwk, info, status, cycle, '');
+      this.handleSchedulingFailure(fwk, info, status, cycle, '', start);
     };
     const permit = await fwk.waitOnPermit(assumed);
     if (!permit.isSuccess()) return fail(permit);
@@ -281,6 +290,7 @@ export class Scheduler {
     if (!bind.isSuccess()) return fail(bind.isSkip() ? Status.error(`no bind plugin bound the pod`) : bind);
     this.cache.finishBinding(assumed);
     this.queue.done(info.key);
+    this.metrics?.observeAttempt('scheduled', fwk.profile.schedulerName, (this.clock.now() - start) / 1000);
     this.recorder?.event(podRef(assumed), 'Normal', 'Scheduled', `Successfully assigned ${podName(assumed)} to ${node}`);
     fwk.runPostBindPlugins(state, assumed, node);
   }
@@ -345,9 +355,10 @@ export class Scheduler {
   }
 
   /** handleSchedulingFailure: requeue, a FailedScheduling event, and the PodScheduled=False condition. */
-  private handleSchedulingFailure(fwk: Framework, info: QueuedPodInfo, status: Status, cycle: number, nominatedNodeName: string): void {
+  private handleSchedulingFailure(fwk: Framework, info: QueuedPodInfo, status: Status, cycle: number, nominatedNodeName: string, start?: number): void {
     const pod = info.pod;
     const rejected = status.isRejected();
+    if (start !== undefined) this.metrics?.observeAttempt(rejected ? 'unschedulable' : 'error', fwk.profile.schedulerName, (this.clock.now() - start) / 1000);
     const reason = rejected ? 'Unschedulable' : 'SchedulerError';
     const message = status.message();
     if (rejected) this.logger.info('unable to schedule pod; no fit; waiting', { pod: podName(pod), err: message });

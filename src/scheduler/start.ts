@@ -16,6 +16,7 @@ import type { Registry } from './framework/interfaces.js';
 import { podKey } from './framework/node-info.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { Scheduler, type SchedulerApi } from './scheduler.js';
+import { SchedulerMetrics, serveMetrics, type MetricsServer } from './metrics.js';
 
 export const POD_DESCRIPTOR = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
 export const NODE_DESCRIPTOR = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' } as const;
@@ -44,6 +45,12 @@ export interface StartSchedulerOptions {
   leaderElection?: boolean | LeaderElectionOptions;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** The metrics to record into (a fresh SchedulerMetrics when absent). */
+  metrics?: SchedulerMetrics;
+  /** Serve GET /healthz and /metrics over plain HTTP on this port (0: any free port); off when undefined. */
+  metricsPort?: number;
+  /** Address for the metrics server (127.0.0.1). */
+  metricsHost?: string;
 }
 
 export interface RunningScheduler {
@@ -54,6 +61,10 @@ export interface RunningScheduler {
   started: Promise<void>;
   /** The current scheduler, while leading (for tests and metrics). */
   scheduler(): Scheduler | undefined;
+  /** The scheduler's Prometheus metrics (kept across leadership changes). */
+  metrics: SchedulerMetrics;
+  /** The port of the /healthz and /metrics server, when metricsPort was given. */
+  metricsPort?: number;
 }
 
 function restApi(client: RestClient, pods: SharedIndexInformer<Pod>): SchedulerApi {
@@ -79,6 +90,12 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
   const cfg = typeof options.config === 'string' ? loadConfiguration(options.config) : (options.config ?? {});
   const profiles = resolveConfiguration(cfg);
   const registry = options.registry ?? inTreeRegistry();
+  const metrics = options.metrics ?? new SchedulerMetrics();
+  let stopped = false;
+  let metricsServer: MetricsServer | undefined;
+  if (options.metricsPort !== undefined) {
+    metricsServer = await serveMetrics(metrics, { port: options.metricsPort, ...(options.metricsHost ? { host: options.metricsHost } : {}), healthy: () => !stopped });
+  }
 
   const broadcaster = new EventBroadcaster({ clock, logger: logger.child('events') });
   const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(client));
@@ -101,6 +118,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
       client,
       api: restApi(client, pods),
       recorder,
+      metrics,
       ...(options.random ? { random: options.random } : {}),
       ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
       ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
@@ -122,11 +140,13 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
       return;
     }
     current = scheduler;
+    metrics.setPendingSource(() => scheduler.queue.pending());
     scheduler.start();
     logger.info('scheduler started', { profiles: profiles.map((p) => p.schedulerName).join(',') });
     resolveStarted();
     await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     current = undefined;
+    metrics.setPendingSource(undefined);
     await scheduler.stop();
     await factory.shutdown();
   };
@@ -174,13 +194,17 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
     started,
     isLeading: () => leading,
     scheduler: () => current,
+    metrics,
+    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
     stop() {
       stopping ??= (async () => {
+        stopped = true;
         stopAll.abort();
         await done.catch(() => {});
         sinkWatcher.stop();
         await broadcaster.shutdown();
         if (ownClient) client.close();
+        await metricsServer?.close();
       })();
       return stopping;
     },

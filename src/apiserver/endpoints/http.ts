@@ -44,8 +44,14 @@ export function writeRaw(res: ApiResponse, code: number, data: Buffer | string, 
 }
 
 /** Answers with the Status of any thrown value (500 for anything that isn't a StatusError). */
+/** Longest Status message sent: messages can quote client input (a 600 KB "kind"). */
+const MAX_MESSAGE_LENGTH = 4096;
+
 export function writeError(res: ApiResponse, err: unknown): void {
   const status = statusOf(err);
+  if (status.message && status.message.length > MAX_MESSAGE_LENGTH) {
+    status.message = `${status.message.slice(0, MAX_MESSAGE_LENGTH)}...(truncated)`;
+  }
   if (res.headersSent) {
     res.end();
     return;

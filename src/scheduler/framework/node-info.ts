@@ -78,6 +78,10 @@ export function podHostPorts(pod: Pod): ContainerHostPort[] {
 export class NodeInfo {
   node: Node | undefined;
   pods: PodInfo[] = [];
+  /** The pods with any pod (anti-)affinity, and those with required anti-affinity: kept apart, as
+   *  kube-scheduler's NodeInfo does, so InterPodAffinity walks only them for a pod without terms. */
+  podsWithAffinity: PodInfo[] = [];
+  podsWithRequiredAntiAffinity: PodInfo[] = [];
   requested = new Resource();
   nonZeroRequested = new Resource();
   allocatable = new Resource();
@@ -105,6 +109,9 @@ export class NodeInfo {
 
   addPodInfo(pi: PodInfo): void {
     this.pods.push(pi);
+    const affinity = pi.pod.spec?.affinity;
+    if (affinity?.podAffinity || affinity?.podAntiAffinity) this.podsWithAffinity.push(pi);
+    if (affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) this.podsWithRequiredAntiAffinity.push(pi);
     this.update(pi, 1);
   }
 
@@ -114,6 +121,8 @@ export class NodeInfo {
     const i = this.pods.findIndex((p) => podKey(p.pod) === key);
     if (i < 0) return false;
     const [pi] = this.pods.splice(i, 1);
+    this.podsWithAffinity = this.podsWithAffinity.filter((p) => p !== pi);
+    this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p !== pi);
     this.update(pi!, -1);
     return true;
   }
@@ -129,6 +138,8 @@ export class NodeInfo {
     const n = new NodeInfo();
     n.node = this.node;
     n.pods = [...this.pods];
+    n.podsWithAffinity = [...this.podsWithAffinity];
+    n.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];
     n.requested = this.requested.clone();
     n.nonZeroRequested = this.nonZeroRequested.clone();
     n.allocatable = this.allocatable.clone();

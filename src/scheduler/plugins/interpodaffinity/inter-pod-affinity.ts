@@ -150,7 +150,8 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       const node = ni.node;
       if (!node) continue;
       const labels = node.metadata?.labels ?? {};
-      for (const pi of ni.pods) {
+      // Without required terms of its own, only existing pods' required anti-affinity matters.
+      for (const pi of hasRequired ? ni.pods : ni.podsWithRequiredAntiAffinity) {
         const existing = pi.pod;
         // Existing pods' required anti-affinity terms that match the incoming pod.
         if (existing.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) {
@@ -232,7 +233,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     for (const ni of this.allNodes(_filtered)) {
       const labels = ni.node?.metadata?.labels;
       if (!labels || Object.keys(labels).length === 0) continue;
-      for (const pi of ni.pods) {
+      for (const pi of hasConstraints ? ni.pods : ni.podsWithAffinity) {
         const existing = pi.pod;
         if (!hasConstraints && !hasAffinity(existing)) continue;
         if (hasConstraints) {
