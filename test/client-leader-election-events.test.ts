@@ -52,9 +52,10 @@ describe('client machinery against a real kite server', () => {
     const overlaps: string[] = [];
     const candidate = (id: string, releaseOnCancel: boolean) => {
       const https = restLeaseApi(rest);
-      const state = { id, api: undefined as unknown as FlakyLeaseApi, stop: new AbortController(), startedAt: 0, stoppedAt: 0, lastWrite: 0, done: Promise.resolve() };
+      const state = { id, api: undefined as unknown as FlakyLeaseApi, stop: new AbortController(), startedAt: 0, stoppedAt: 0, lastWrite: 0, writes: 0, done: Promise.resolve() };
       // Remember when this candidate's last successful write (its last renewal) was stamped.
       const noteWrite = (lease: Lease) => {
+        state.writes++;
         state.lastWrite = Date.parse(lease.spec?.renewTime ?? '') || state.lastWrite;
         return lease;
       };
@@ -91,7 +92,11 @@ describe('client machinery against a real kite server', () => {
     const a = candidate('candidate-a', false);
     await waitUntil('candidate-a leads', () => leading.has('candidate-a'));
     const b = candidate('candidate-b', true);
-    await new Promise((resolve) => setTimeout(resolve, 2 * TIMING.leaseDurationMs));
+    // While a keeps renewing (several renewals, well past a lease duration), b only follows.
+    const renewals = a.writes;
+    await waitUntil('candidate-a renews while candidate-b follows', () => a.writes >= renewals + 2 * Math.ceil(TIMING.leaseDurationMs / TIMING.retryPeriodMs), {
+      timeoutMs: 20_000,
+    });
     assert.deepEqual([...leading], ['candidate-a'], 'b follows while a renews');
 
     let lease = await getLease();
