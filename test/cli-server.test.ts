@@ -94,6 +94,28 @@ describe('kite server', () => {
     }
   });
 
+  it('runs `kite scheduler` alone against a server, with /healthz and /metrics', async () => {
+    const dir = tempDir();
+    const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler']);
+    try {
+      await server.waitFor(/ready/, 60_000);
+      const scheduler = startKite(['scheduler', '--kubeconfig', join(dir, 'admin.kubeconfig'), '--metrics-port', '0']);
+      try {
+        const ready = await scheduler.waitFor(/ready/, 30_000);
+        const metricsUrl = /metrics="([^"]+)"/.exec(ready)?.[1];
+        assert.ok(metricsUrl, ready);
+        assert.equal(await (await fetch(metricsUrl.replace('/metrics', '/healthz'))).text(), 'ok');
+        assert.match(await (await fetch(metricsUrl)).text(), /scheduler_pending_pods/);
+      } finally {
+        scheduler.kill('SIGTERM');
+        assert.equal(await scheduler.exited, 0);
+      }
+    } finally {
+      server.kill('SIGTERM');
+      assert.equal(await server.exited, 0);
+    }
+  });
+
   it('rejects bad flags with a message and a non-zero exit', async () => {
     const cases: [string[], RegExp][] = [
       [['server', '--store', 'mysql'], /Allowed choices are sqlite, etcd/],
