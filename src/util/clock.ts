@@ -16,20 +16,28 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return { cancel: () => clearTimeout(t) };
-  },
-  setInterval(fn, ms) {
-    const t = setInterval(fn, ms);
-    t.unref?.();
-    return { cancel: () => clearInterval(t) };
-  },
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+/** The system clock. Its timers are unref'd unless keepAlive is set: a component's background
+ *  timer must not keep a finished process alive, but a test awaiting only a timer needs one that does. */
+export function systemClock(options: { keepAlive?: boolean } = {}): Clock {
+  const hold = <T extends { unref?: () => unknown }>(t: T): T => {
+    if (!options.keepAlive) t.unref?.();
+    return t;
+  };
+  return {
+    now: () => Date.now(),
+    setTimeout(fn, ms) {
+      const t = hold(setTimeout(fn, ms));
+      return { cancel: () => clearTimeout(t) };
+    },
+    setInterval(fn, ms) {
+      const t = hold(setInterval(fn, ms));
+      return { cancel: () => clearInterval(t) };
+    },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
+export const realClock: Clock = systemClock();
 
 interface Scheduled {
   at: number;

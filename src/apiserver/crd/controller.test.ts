@@ -12,25 +12,14 @@ import { after, before, describe, it } from 'node:test';
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
 import { openBackend } from '../../storage/open.js';
 import { ObjectStore } from '../../storage/store.js';
-import type { Clock } from '../../util/clock.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import { silentLogger } from '../../util/log.js';
 import { builtinResources } from '../registry/builtin.js';
 import { ApiServer } from '../server.js';
 import { CrdController, CUSTOM_RESOURCE_CLEANUP_FINALIZER } from './controller.js';
 import { cronTab, cronTabCRD } from './test-support.js';
 
-const clock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(t) };
-  },
-  setInterval(fn, ms) {
-    const t = setInterval(fn, ms);
-    return { cancel: () => clearInterval(t) };
-  },
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+const clock: Clock = systemClock({ keepAlive: true });
 
 interface Reply {
   status: number;

@@ -16,7 +16,7 @@ import type {
   WatchStream,
 } from '../../storage/interface.js';
 import { openBackend } from '../../storage/open.js';
-import type { Clock } from '../../util/clock.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import { ObjectStore } from '../../storage/store.js';
 import { EventQueue } from '../../storage/watch-stream.js';
 
@@ -24,18 +24,7 @@ export { waitFor } from '../../storage/test-support.js';
 
 /** The real clock, but its timers keep the process alive (realClock's are unref'd, and a test
  *  awaiting only a timer would otherwise end early). */
-export const refClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    return { cancel: () => clearTimeout(t) };
-  },
-  setInterval(fn, ms) {
-    const t = setInterval(fn, ms);
-    return { cancel: () => clearInterval(t) };
-  },
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+export const refClock: Clock = systemClock({ keepAlive: true });
 
 export async function openSqliteStore(progressIntervalMs = 50): Promise<{ store: ObjectStore; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'kite-watchcache-'));

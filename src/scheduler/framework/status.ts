@@ -36,6 +36,10 @@ export class Status {
     const e = err instanceof Error ? err : new Error(String(err));
     return new Status(Code.Error, [e.message], e);
   }
+  /** kube's error when a plugin's Filter/Score finds no state from its PreFilter/PreScore. */
+  static missingState(key: string): Status {
+    return Status.error(`reading "${key}" from cycleState: not found`);
+  }
   static wait(): Status {
     return new Status(Code.Wait);
   }

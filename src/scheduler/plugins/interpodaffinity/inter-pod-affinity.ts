@@ -184,7 +184,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const node = nodeInfo.node;
     if (!node) return Status.error('node not found');
     const s = state.read<PreFilterState>(PRE_FILTER_KEY);
-    if (!s) return Status.error(`reading "${PRE_FILTER_KEY}" from cycleState: not found`);
+    if (!s) return Status.missingState(PRE_FILTER_KEY);
     const labels = node.metadata?.labels ?? {};
     if (!this.satisfiesAffinity(s, pod, labels)) return Status.unresolvable(ERR_REASON_AFFINITY);
     for (const t of s.terms.requiredAntiAffinity) {

@@ -158,7 +158,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const node = nodeInfo.node;
     if (!node) return Status.error('node not found');
     const s = state.read<PreFilterState>(PRE_FILTER_KEY);
-    if (!s) return Status.error(`reading "${PRE_FILTER_KEY}" from cycleState: not found`);
+    if (!s) return Status.missingState(PRE_FILTER_KEY);
     const labels = node.metadata?.labels ?? {};
     const podLabels = pod.metadata?.labels ?? {};
     for (let i = 0; i < s.constraints.length; i++) {
