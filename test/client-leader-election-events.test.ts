@@ -127,7 +127,7 @@ describe('client machinery against a real kite server', () => {
 
     // b shuts down and releases the lease: a fresh candidate takes over at once, not after 3 s.
     const c = candidate('candidate-c', true);
-    await new Promise((resolve) => setTimeout(resolve, TIMING.retryPeriodMs * 3));
+    await waitUntil('candidate-c tries a few times while b holds the lease', () => c.api.calls >= 3, { timeoutMs: 10_000 });
     assert.ok(!leading.has('candidate-c'));
     const releasedAt = Date.now();
     b.stop.abort();

@@ -224,6 +224,25 @@ describe('LeaderElector', () => {
     await b.done;
   });
 
+  it('releases only after a renewal in flight at cancel has landed, so the renewal cannot take the lease back', async () => {
+    const clock = new FakeClock();
+    const server = new InMemoryLeaseApi();
+    const a = candidate('a', server, clock, { releaseOnCancel: true });
+    start(a);
+    await advance(clock, 100, [a]);
+    assert.equal(a.leading, true);
+    a.api.mode = 'held';
+    await advance(clock, 2000, [a]);
+    assert.equal(a.api.heldCount(), 1, 'one renewal waits on the server');
+    a.stop.abort();
+    await tick();
+    a.api.letGo();
+    await a.done;
+    const lease = server.peek(NS, NAME)!;
+    assert.equal(lease.spec?.holderIdentity, '', 'the release came after the renewal');
+    assert.deepEqual(server.writes.slice(-2).map((w) => w.holder), ['a', ''], 'the held renewal, then the release');
+  });
+
   it('a leader that loses the server still stops (release bounded by the renew deadline)', async () => {
     const clock = new FakeClock();
     const server = new InMemoryLeaseApi();

@@ -87,6 +87,8 @@ export class LeaderElector {
   private observedTime = 0;
   private reportedLeader = '';
   private running = false;
+  /** The attempt last started; release waits for it so a late renewal cannot overwrite the release. */
+  private inflight: Promise<boolean> = Promise.resolve(true);
 
   constructor(config: LeaderElectionConfig) {
     this.lock = config.lock;
@@ -172,7 +174,7 @@ export class LeaderElector {
     this.log.info('attempting to acquire leader lease', { lease: desc });
     while (!signal?.aborted) {
       // A request that hangs must not keep run() from returning once the signal aborts.
-      const succeeded = await this.raceAbort(this.tryAcquireOrRenew(), signal);
+      const succeeded = await this.raceAbort(this.attempt(), signal);
       if (succeeded === undefined) break;
       this.maybeReportTransition();
       if (succeeded) {
@@ -212,7 +214,7 @@ export class LeaderElector {
     try {
       for (;;) {
         if (deadlineAbort.signal.aborted) return false;
-        const attempt = this.tryAcquireOrRenew();
+        const attempt = this.attempt();
         const outcome = await Promise.race([
           attempt,
           new Promise<false>((resolve) => {
@@ -229,6 +231,12 @@ export class LeaderElector {
       timer.cancel();
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Starts one attempt and remembers it as the one in flight. */
+  private attempt(): Promise<boolean> {
+    this.inflight = this.tryAcquireOrRenew();
+    return this.inflight;
   }
 
   /**
@@ -305,31 +313,36 @@ export class LeaderElector {
     return true;
   }
 
-  /** Gives the lock up (holder "", lease 1 s) if we hold it; client-go's release. */
+  /**
+   * Gives the lock up (holder "", lease 1 s) if we hold it; client-go's release. A renewal still in
+   * flight when leading stopped is waited for first: written after the release, it would take the
+   * lock back (or make the release fail on a stale resourceVersion).
+   */
   private async release(): Promise<boolean> {
-    if (!this.isLeader()) return true;
-    const now = this.clock.now();
-    const record: LeaderElectionRecord = {
-      holderIdentity: '',
-      leaseDurationSeconds: 1,
-      renewTime: now,
-      acquireTime: now,
-      leaderTransitions: this.observedRecord?.leaderTransitions ?? 0,
-    };
     // Bounded by the renew deadline, as client-go's release is, so a dead server cannot hold up shutdown.
     const timeout = new AbortController();
     const timer = this.clock.setTimeout(() => timeout.abort(), this.renewDeadlineMs);
     try {
+      if ((await this.raceAbort(this.inflight, timeout.signal)) === undefined) throw new Error('timed out waiting for the last renewal');
+      if (!this.isLeader()) return true;
+      const now = this.clock.now();
+      const record: LeaderElectionRecord = {
+        holderIdentity: '',
+        leaseDurationSeconds: 1,
+        renewTime: now,
+        acquireTime: now,
+        leaderTransitions: this.observedRecord?.leaderTransitions ?? 0,
+      };
       const done = await this.raceAbort(this.lock.update(record).then(() => true), timeout.signal);
       if (done === undefined) throw new Error('timed out');
+      this.setObservedRecord(record);
+      return true;
     } catch (err) {
       this.log.error('failed to release lock', { error: messageOf(err) });
       return false;
     } finally {
       timer.cancel();
     }
-    this.setObservedRecord(record);
-    return true;
   }
 
   /** The promise's value, or undefined as soon as the signal aborts. */

@@ -54,10 +54,14 @@ export class InMemoryLeaseApi implements LeaseApi {
   }
 }
 
-/** One candidate's connection to a LeaseApi, which a test can cut (errors) or stall (no answer). */
+/**
+ * One candidate's connection to a LeaseApi, which a test can cut (errors), stall (no answer) or
+ * hold (requests wait until `letGo()`, then reach the server in order).
+ */
 export class FlakyLeaseApi implements LeaseApi {
-  mode: 'ok' | 'partitioned' | 'hanging' = 'ok';
+  mode: 'ok' | 'partitioned' | 'hanging' | 'held' = 'ok';
   calls = 0;
+  private held: (() => void)[] = [];
 
   constructor(private readonly inner: LeaseApi) {}
 
@@ -77,6 +81,20 @@ export class FlakyLeaseApi implements LeaseApi {
     this.calls++;
     if (this.mode === 'partitioned') return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443'));
     if (this.mode === 'hanging') return new Promise<T>(() => {});
+    if (this.mode === 'held') return new Promise<void>((resolve) => this.held.push(resolve)).then(fn);
     return fn();
+  }
+
+  /** Requests waiting in 'held' mode. */
+  heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Back to 'ok'; the held requests go on to the server in the order they were made. */
+  letGo(): void {
+    this.mode = 'ok';
+    const held = this.held;
+    this.held = [];
+    for (const resolve of held) resolve();
   }
 }
