@@ -6,9 +6,8 @@
 // scheduler_scheduling_algorithm_duration_seconds (Filter + Score of one cycle). Served, with
 // /healthz, by a small plain-HTTP server (serveMetrics) that start.ts runs when given a port.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { serveHealthAndMetrics, type HealthServer } from '../util/health-server.js';
 
 export type AttemptResult = 'scheduled' | 'unschedulable' | 'error';
 
@@ -86,47 +85,9 @@ export class SchedulerMetrics implements SchedulerMetricsSink {
   }
 }
 
-export interface MetricsServer {
-  /** The port actually bound (useful with port 0). */
-  port: number;
-  close(): Promise<void>;
-}
+export type { HealthServer as MetricsServer } from '../util/health-server.js';
 
-/** Serves GET /metrics (Prometheus text) and GET /healthz ("ok" while healthy()) over plain HTTP. */
-export async function serveMetrics(metrics: SchedulerMetrics, options: { port: number; host?: string; healthy?: () => boolean }): Promise<MetricsServer> {
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
-      const ok = options.healthy ? options.healthy() : true;
-      res.writeHead(ok ? 200 : 500, { 'content-type': 'text/plain; charset=utf-8' }).end(ok ? 'ok' : 'unhealthy');
-      return;
-    }
-    if (path === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err)),
-      );
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+/** Serves GET /metrics (the scheduler's Prometheus text) and GET /healthz over plain HTTP. */
+export function serveMetrics(metrics: SchedulerMetrics, options: { port: number; host?: string; healthy?: () => boolean }): Promise<HealthServer> {
+  return serveHealthAndMetrics({ ...options, metrics: metrics.registry });
 }

@@ -3,12 +3,11 @@
 // event broadcaster writing core/v1 Events, and — optionally — leader election on the
 // kube-system/kube-scheduler Lease, scheduling only while leading.
 
-import { hostname } from 'node:os';
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { EventBroadcaster, restEventSink } from '../client/events/index.js';
 import { SharedInformerFactory, isTombstone, objectOf, type SharedIndexInformer } from '../client/informer/index.js';
-import { LeaderElector, LeaseLock, restLeaseApi } from '../client/leaderelection/index.js';
-import { RestClient } from '../client/rest/index.js';
+import { runElected, type LeaderElectionOptions } from '../client/leaderelection/index.js';
+import { RestClient, resources } from '../client/rest/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { loadConfiguration, resolveConfiguration, type SchedulerConfiguration } from './framework/config.js';
@@ -18,18 +17,8 @@ import { inTreeRegistry } from './plugins/registry.js';
 import { Scheduler, type SchedulerApi } from './scheduler.js';
 import { SchedulerMetrics, serveMetrics, type MetricsServer } from './metrics.js';
 
-export const POD_DESCRIPTOR = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' } as const;
-export const NODE_DESCRIPTOR = { group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' } as const;
 
-export interface LeaderElectionOptions {
-  /** Defaults: kube-system/kube-scheduler. */
-  namespace?: string;
-  name?: string;
-  identity?: string;
-  leaseDurationMs?: number;
-  renewDeadlineMs?: number;
-  retryPeriodMs?: number;
-}
+export type { LeaderElectionOptions };
 
 export interface StartSchedulerOptions {
   /** A kubeconfig path, or a RestClient (not closed by stop()). */
@@ -68,7 +57,7 @@ export interface RunningScheduler {
 }
 
 function restApi(client: RestClient, pods: SharedIndexInformer<Pod>): SchedulerApi {
-  const podClient = client.resource<Pod>(POD_DESCRIPTOR);
+  const podClient = client.resource<Pod>(resources.PODS);
   return {
     async updatePodCondition(pod: Pod, condition: PodCondition, nominatedNodeName?: string) {
       const status: Record<string, unknown> = { conditions: [condition] };
@@ -108,8 +97,8 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
 
   const runScheduler = async (signal: AbortSignal) => {
     factory = new SharedInformerFactory(client, { clock, logger: logger.child('informers'), ...(options.random ? { random: options.random } : {}) });
-    const pods = factory.forResource<Pod>(POD_DESCRIPTOR);
-    const nodes = factory.forResource<Node>(NODE_DESCRIPTOR);
+    const pods = factory.forResource<Pod>(resources.PODS);
+    const nodes = factory.forResource<Node>(resources.NODES);
     const scheduler = new Scheduler({
       profiles,
       registry,
@@ -151,56 +140,28 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
     await factory.shutdown();
   };
 
-  const stopAll = new AbortController();
-  let leading = false;
-  let done: Promise<void>;
-  let elector: LeaderElector | undefined;
-  if (options.leaderElection) {
-    const le = options.leaderElection === true ? {} : options.leaderElection;
-    const identity = le.identity ?? `${hostname()}_${Math.floor((options.random ?? Math.random)() * 1e12).toString(16)}`;
-    elector = new LeaderElector({
-      lock: new LeaseLock({ namespace: le.namespace ?? 'kube-system', name: le.name ?? 'kube-scheduler', identity, client: restLeaseApi(client), eventRecorder: recorder }),
-      ...(le.leaseDurationMs !== undefined ? { leaseDurationMs: le.leaseDurationMs } : {}),
-      ...(le.renewDeadlineMs !== undefined ? { renewDeadlineMs: le.renewDeadlineMs } : {}),
-      ...(le.retryPeriodMs !== undefined ? { retryPeriodMs: le.retryPeriodMs } : {}),
-      releaseOnCancel: true,
-      name: 'kube-scheduler',
-      clock,
-      logger: logger.child('leaderelection'),
-      callbacks: {
-        onStartedLeading: async (signal) => {
-          leading = true;
-          try {
-            await runScheduler(signal);
-          } finally {
-            leading = false;
-          }
-        },
-        onStoppedLeading: () => {
-          leading = false;
-          logger.info('stopped leading');
-        },
-      },
-    });
-    done = elector.run(stopAll.signal);
-  } else {
-    leading = true;
-    done = runScheduler(stopAll.signal).finally(() => (leading = false));
-  }
-  done.catch((err: unknown) => logger.error('scheduler failed', { err: String(err) }));
+  const elected = runElected({
+    component: 'kube-scheduler',
+    client,
+    leaderElection: options.leaderElection,
+    run: runScheduler,
+    clock,
+    logger,
+    recorder,
+    ...(options.random ? { random: options.random } : {}),
+  });
 
   let stopping: Promise<void> | undefined;
   return {
     started,
-    isLeading: () => leading,
+    isLeading: () => elected.isLeading(),
     scheduler: () => current,
     metrics,
     ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
     stop() {
       stopping ??= (async () => {
         stopped = true;
-        stopAll.abort();
-        await done.catch(() => {});
+        await elected.stop();
         sinkWatcher.stop();
         await broadcaster.shutdown();
         if (ownClient) client.close();

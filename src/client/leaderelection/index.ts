@@ -13,3 +13,4 @@ export { LeaseLock, type LeaseLockOptions, type ResourceLock } from './lease-loc
 export type { Lease, LeaseApi } from './lease-api.js';
 export { leaseSpecFromRecord, recordFromLeaseSpec, type LeaderElectionRecord } from './record.js';
 export { restLeaseApi } from './rest-lease-api.js';
+export { runElected, type ElectedComponent, type ElectedOptions, type LeaderElectionOptions } from './elected.js';

@@ -16,3 +16,4 @@ export { Watch, parseEvent, type WatchEvent, type WatchEventType, type WatchInte
 export { abortError, isAbortError, sleep } from './sleep.js';
 export type * from './options.js';
 export { selectorText } from './options.js';
+export * as resources from './descriptors.js';

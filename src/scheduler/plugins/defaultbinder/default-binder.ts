@@ -1,7 +1,7 @@
 // DefaultBinder: binds through the API (POST pods/NAME/binding with a Binding to the node).
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { RestClient } from '../../../client/rest/index.js';
+import { resources, type RestClient } from '../../../client/rest/index.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { BindPlugin, Handle } from '../../framework/interfaces.js';
 import { Status } from '../../framework/status.js';
@@ -18,7 +18,7 @@ export interface Binding {
 export type BindFn = (binding: Binding) => Promise<unknown>;
 
 export function restBinder(client: RestClient): BindFn {
-  const pods = client.resource<Pod>({ group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' });
+  const pods = client.resource<Pod>(resources.PODS);
   return (b) => pods.namespace(b.metadata.namespace).createSubresource<Binding>(b.metadata.name, 'binding', b);
 }
 
