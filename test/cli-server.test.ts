@@ -96,7 +96,7 @@ describe('kite server', () => {
 
   it('runs `kite scheduler` alone against a server, with /healthz and /metrics', async () => {
     const dir = tempDir();
-    const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler']);
+    const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager']);
     try {
       await server.waitFor(/ready/, 60_000);
       const scheduler = startKite(['scheduler', '--kubeconfig', join(dir, 'admin.kubeconfig'), '--metrics-port', '0']);

@@ -1,6 +1,7 @@
 // The `kite` command: parses the command line and hands each subcommand to its module.
 
 import { Command, CommanderError } from 'commander';
+import { controllerManagerCommand } from './controller-manager-command.js';
 import { schedulerCommand } from './scheduler-command.js';
 import { serverCommand } from './server-command.js';
 
@@ -12,6 +13,7 @@ export async function run(argv: string[]): Promise<void> {
     .exitOverride();
   program.addCommand(serverCommand());
   program.addCommand(schedulerCommand());
+  program.addCommand(controllerManagerCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -1,8 +1,8 @@
 // `kite server`: the control-plane process. Opens the cluster state store (embedded SQLite by
 // default, or etcd) with periodic compaction, creates or reuses the cluster's certificates, serves
 // the Kubernetes API over HTTPS, writes DIR/admin.kubeconfig, and shuts down gracefully on
-// SIGTERM/SIGINT. Runs the scheduler (under leader election) unless --disable-scheduler; the
-// controllers are wired in here as they are built.
+// SIGTERM/SIGINT. Runs the scheduler and the controller manager (each under leader election)
+// unless --disable-scheduler / --disable-controller-manager.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
@@ -16,13 +16,15 @@ import { createTokenAuthenticator, createUnionAuthenticator, createX509Authentic
 import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/index.js';
+import { startControllerManager } from '../controllers/index.js';
+import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 
-interface ServerFlags {
+interface ServerFlags extends ControllerFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -30,6 +32,7 @@ interface ServerFlags {
   tokenAuthFile?: string;
   serviceCidr: string;
   disableScheduler?: boolean;
+  disableControllerManager?: boolean;
   store: 'sqlite' | 'etcd';
   etcdServers?: string;
   sqliteSync: 'full' | 'normal' | 'off';
@@ -50,7 +53,7 @@ const duration = (text: string): number => {
 };
 
 export function serverCommand(): Command {
-  return new Command('server')
+  const command = new Command('server')
     .description('run the control plane (cluster state store; API server and the rest as they land)')
     .option('--data-dir <dir>', 'where the server keeps its state', defaultDataDir())
     .option('--port <port>', 'HTTPS port of the API server', port, 6443)
@@ -59,6 +62,7 @@ export function serverCommand(): Command {
     .option('--token-auth-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
     .option('--service-cidr <cidr>', 'range Service ClusterIPs are allocated from', '10.96.0.0/12')
     .option('--disable-scheduler', 'do not run the scheduler in this process')
+    .option('--disable-controller-manager', 'do not run the controllers in this process')
     .addOption(new Option('--store <kind>', 'cluster state store').choices(['sqlite', 'etcd']).default('sqlite'))
     .option('--etcd-servers <urls>', 'comma-separated etcd client URLs (with --store etcd)')
     .addOption(
@@ -66,8 +70,8 @@ export function serverCommand(): Command {
         .choices(['full', 'normal', 'off'])
         .default('full'),
     )
-    .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000)
-    .action((flags: ServerFlags) => runServer(flags));
+    .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000);
+  return addControllerFlags(command).action((flags: ServerFlags) => runServer(flags));
 }
 
 async function runServer(flags: ServerFlags): Promise<void> {
@@ -143,12 +147,21 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const scheduler = flags.disableScheduler
     ? undefined
     : await startScheduler({ kubeconfig: dirs.adminKubeconfig, logger: log.child('scheduler'), leaderElection: true });
+  const controllerManager = flags.disableControllerManager
+    ? undefined
+    : await startControllerManager({
+        kubeconfig: dirs.adminKubeconfig,
+        logger: log.child('controller-manager'),
+        leaderElection: true,
+        controllers: controllerSelection(flags),
+        settings: controllerSettings(flags),
+      });
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
   const stopped = untilSignal();
   log.info('ready', { url: `https://${clientHost}:${server.port}`, kubeconfig: dirs.adminKubeconfig });
   const signal = await stopped;
   log.info('shutting down', { signal });
-  await scheduler?.stop();
+  await Promise.all([scheduler?.stop(), controllerManager?.stop()]);
   await server.shutdown({ timeoutMs: 10_000 });
   api.crds.stop();
   repair.stop();

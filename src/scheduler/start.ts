@@ -4,10 +4,10 @@
 // kube-system/kube-scheduler Lease, scheduling only while leading.
 
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
-import { EventBroadcaster, restEventSink } from '../client/events/index.js';
+import { startComponentBase } from '../client/component.js';
 import { SharedInformerFactory, isTombstone, objectOf, type SharedIndexInformer } from '../client/informer/index.js';
 import { runElected, type LeaderElectionOptions } from '../client/leaderelection/index.js';
-import { RestClient, resources } from '../client/rest/index.js';
+import { resources, type RestClient } from '../client/rest/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { loadConfiguration, resolveConfiguration, type SchedulerConfiguration } from './framework/config.js';
@@ -15,7 +15,7 @@ import type { Registry } from './framework/interfaces.js';
 import { podKey } from './framework/node-info.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { Scheduler, type SchedulerApi } from './scheduler.js';
-import { SchedulerMetrics, serveMetrics, type MetricsServer } from './metrics.js';
+import { SchedulerMetrics } from './metrics.js';
 
 
 export type { LeaderElectionOptions };
@@ -74,21 +74,13 @@ function restApi(client: RestClient, pods: SharedIndexInformer<Pod>): SchedulerA
 export async function startScheduler(options: StartSchedulerOptions): Promise<RunningScheduler> {
   const clock = options.clock ?? realClock;
   const logger = options.logger;
-  const ownClient = !options.client;
-  const client = options.client ?? RestClient.fromKubeconfig(options.kubeconfig);
   const cfg = typeof options.config === 'string' ? loadConfiguration(options.config) : (options.config ?? {});
   const profiles = resolveConfiguration(cfg);
   const registry = options.registry ?? inTreeRegistry();
   const metrics = options.metrics ?? new SchedulerMetrics();
-  let stopped = false;
-  let metricsServer: MetricsServer | undefined;
-  if (options.metricsPort !== undefined) {
-    metricsServer = await serveMetrics(metrics, { port: options.metricsPort, ...(options.metricsHost ? { host: options.metricsHost } : {}), healthy: () => !stopped });
-  }
-
-  const broadcaster = new EventBroadcaster({ clock, logger: logger.child('events') });
-  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(client));
-  const recorder = broadcaster.newRecorder({ component: 'default-scheduler' });
+  const base = await startComponentBase({ ...options, clock, metrics: metrics.registry });
+  const client = base.client;
+  const recorder = base.recorder('default-scheduler');
 
   let current: Scheduler | undefined;
   let factory: SharedInformerFactory | undefined;
@@ -157,15 +149,11 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
     isLeading: () => elected.isLeading(),
     scheduler: () => current,
     metrics,
-    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
+    ...(base.metricsPort !== undefined ? { metricsPort: base.metricsPort } : {}),
     stop() {
       stopping ??= (async () => {
-        stopped = true;
         await elected.stop();
-        sinkWatcher.stop();
-        await broadcaster.shutdown();
-        if (ownClient) client.close();
-        await metricsServer?.close();
+        await base.close();
       })();
       return stopping;
     },

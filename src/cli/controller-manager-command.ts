@@ -1,0 +1,42 @@
+// `kite controller-manager`: the controllers alone, against any API server, under leader election.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { startControllerManager } from '../controllers/index.js';
+import { createLogger } from '../util/log.js';
+import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
+import { untilSignal } from './signals.js';
+
+interface ControllerManagerFlags extends ControllerFlags {
+  kubeconfig: string;
+  leaderElect: boolean;
+  metricsPort?: number;
+}
+
+export function controllerManagerCommand(): Command {
+  const command = new Command('controller-manager')
+    .description('run the controllers against an API server')
+    .requiredOption('--kubeconfig <file>', 'kubeconfig of the API server')
+    .addOption(new Option('--no-leader-elect', 'run without holding the kube-system/kube-controller-manager lease'))
+    .option('--metrics-port <port>', 'serve /healthz and /metrics over HTTP on 127.0.0.1:PORT', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0-65535');
+      return n;
+    });
+  return addControllerFlags(command).action(async (flags: ControllerManagerFlags) => {
+    const log = createLogger('kite-controller-manager');
+    const stopped = untilSignal();
+    const manager = await startControllerManager({
+      kubeconfig: flags.kubeconfig,
+      logger: log,
+      leaderElection: flags.leaderElect,
+      controllers: controllerSelection(flags),
+      settings: controllerSettings(flags),
+      ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+    });
+    log.info('ready', { controllers: manager.controllers.join(','), ...(manager.metricsPort !== undefined ? { metrics: `http://127.0.0.1:${manager.metricsPort}/metrics` } : {}) });
+    const signal = await stopped;
+    log.info('shutting down', { signal });
+    await manager.stop();
+    log.info('stopped');
+  });
+}

@@ -1,0 +1,26 @@
+// The controller manager's settings — kube-controller-manager's flags, with its defaults. Each
+// controller reads its own; tests shorten the timings.
+
+export interface ControllerSettings {
+  /** Workers per controller unless a controller has its own setting (--concurrent-*-syncs). */
+  concurrentSyncs: number;
+  /** How long a node may go without a heartbeat before it is marked unknown (--node-monitor-grace-period). */
+  nodeMonitorGracePeriodMs: number;
+  /** How often node health is checked (--node-monitor-period). */
+  nodeMonitorPeriodMs: number;
+  /** Evictions per second per healthy zone (--node-eviction-rate). */
+  nodeEvictionRate: number;
+  /** Terminated pods kept before pod GC deletes the oldest (--terminated-pod-gc-threshold). */
+  terminatedPodGcThreshold: number;
+  /** Default resync of informers, ms (0: none). */
+  resyncPeriodMs: number;
+}
+
+export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
+  concurrentSyncs: 5,
+  nodeMonitorGracePeriodMs: 50_000,
+  nodeMonitorPeriodMs: 5_000,
+  nodeEvictionRate: 0.1,
+  terminatedPodGcThreshold: 12_500,
+  resyncPeriodMs: 0,
+};

@@ -1,0 +1,9 @@
+// Every controller Kite's controller manager runs: one line per controller. Each controller lives
+// in its own folder; its descriptor names it as kube-controller-manager does.
+
+import type { ControllerDescriptor } from './framework/registry.js';
+import { serviceAccountController } from './serviceaccount/index.js';
+
+export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  serviceAccountController,
+];
