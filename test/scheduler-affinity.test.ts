@@ -76,7 +76,7 @@ describe('scheduler affinity and spreading against a real kite server', () => {
     }
     assert.deepEqual([...zones].sort(), ['zone-a', 'zone-b', 'zone-c']);
     await pods().create(pod('db-4', { app: 'db' }, { affinity: anti }));
-    const want = "0/6 nodes are available: 6 node(s) didn't match pod anti-affinity rules.";
+    const want = "0/6 nodes are available: 6 node(s) didn't match pod anti-affinity rules. preemption: 0/6 nodes are available: 6 No preemption victims found for incoming pod..";
     await waitUntil('PodScheduled=False on db-4', async () => {
       const c = (await pods().get('db-4')).status?.conditions?.find((x) => x.type === 'PodScheduled');
       return c?.status === 'False' && c.reason === 'Unschedulable' && (c.message ?? '').startsWith(want);

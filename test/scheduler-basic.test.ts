@@ -80,7 +80,7 @@ describe('scheduler against a real kite server', () => {
 
     // 2 cpu fits neither small node; the big one is tainted.
     await pods().create(pod('big', '2'));
-    const want = '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: db}, 2 Insufficient cpu.';
+    const want = '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: db}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..';
     await waitUntil('PodScheduled=False on big', async () => {
       const c = (await pods().get('big')).status?.conditions?.find((x) => x.type === 'PodScheduled');
       return c?.status === 'False' && c.reason === 'Unschedulable' && c.message === want;
@@ -117,7 +117,7 @@ describe('scheduler against a real kite server', () => {
     await pods().create(pod('cordoned', '10m'));
     await waitUntil('PodScheduled=False on cordoned', async () => {
       const c = (await pods().get('cordoned')).status?.conditions?.find((x) => x.type === 'PodScheduled');
-      return c?.status === 'False' && c.message === '0/3 nodes are available: 3 node(s) were unschedulable.';
+      return c?.status === 'False' && c.message === '0/3 nodes are available: 3 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling..';
     }, { timeoutMs: 15_000 });
     assert.equal((await pods().get('cordoned')).spec?.nodeName, undefined);
     await nodes().patch('tainted', 'merge', { spec: { unschedulable: null } });

@@ -32,15 +32,19 @@ export class ApiMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Records one finished request. */
-  observe(method: string, info: RequestInfo | undefined, dryRun: boolean, code: number, seconds: number): void {
+  /**
+   * Records one finished request. `served` says whether the request named a resource (and
+   * subresource) the server serves: only then do its group, version and resource become label
+   * values, so requests for made-up resources cannot grow the metrics without bound.
+   */
+  observe(method: string, info: RequestInfo | undefined, served: { resource: boolean; subresource: boolean }, dryRun: boolean, code: number, seconds: number): void {
     const labels = {
       verb: metricVerb(method, info),
       dry_run: dryRun ? 'All' : '',
-      group: info?.apiGroup ?? '',
-      version: info?.apiVersion ?? '',
-      resource: info?.resource ?? '',
-      subresource: info?.subresource ?? '',
+      group: served.resource ? (info?.apiGroup ?? '') : '',
+      version: served.resource ? (info?.apiVersion ?? '') : '',
+      resource: served.resource ? (info?.resource ?? '') : '',
+      subresource: served.resource && served.subresource ? (info?.subresource ?? '') : '',
       scope: !info?.isResourceRequest ? '' : info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster',
       component: 'apiserver',
     };
@@ -53,11 +57,14 @@ export class ApiMetrics {
   }
 }
 
-/** kube-apiserver's verb label: the HTTP method, except LIST and WATCH for collection GETs. */
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT']);
+
+/** kube-apiserver's verb label: the HTTP method, except LIST and WATCH for collection GETs; "other" for unknown methods. */
 function metricVerb(method: string, info: RequestInfo | undefined): string {
   if (info?.isResourceRequest) {
     if (info.verb === 'list') return 'LIST';
     if (info.verb === 'watch') return 'WATCH';
   }
-  return method.toUpperCase();
+  const m = method.toUpperCase();
+  return HTTP_METHODS.has(m) ? m : 'other';
 }

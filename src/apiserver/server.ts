@@ -56,6 +56,9 @@ export interface ApiServerOptions {
 
 type Obj = KubeObject & Record<string, unknown>;
 
+/** Subresources served by handlers of their own rather than by resource definitions. */
+const PROXY_SUBRESOURCES = new Set(['binding', 'eviction', 'finalize', 'log', 'exec', 'attach', 'portforward', 'proxy', 'token']);
+
 export class ApiServer {
   readonly catalog = new ResourceCatalog();
   readonly longRunning: LongRunningRegistry = createLongRunningRegistry();
@@ -146,13 +149,22 @@ export class ApiServer {
     }
   }
 
+  /** Whether the request's resource and subresource are ones this server serves (for metric labels). */
+  private served(info: RequestInfo | undefined): { resource: boolean; subresource: boolean } {
+    if (!info?.isResourceRequest || !info.resource) return { resource: false, subresource: false };
+    const def = this.catalog.lookup(info.apiGroup ?? '', info.apiVersion ?? '', info.resource);
+    if (!def) return { resource: false, subresource: false };
+    const sub = info.subresource;
+    return { resource: true, subresource: !sub || PROXY_SUBRESOURCES.has(sub) || !!def.subresources?.some((s) => s.name === sub) };
+  }
+
   readonly handler: RequestHandler = async (req, res) => {
     const started = this.options.clock.now();
     let info: RequestInfo | undefined;
     let query: URLSearchParams | undefined;
     res.once('finish', () => {
       const seconds = (this.options.clock.now() - started) / 1000;
-      this.metrics.observe(req.method ?? 'GET', info, query?.has('dryRun') ?? false, res.statusCode, seconds);
+      this.metrics.observe(req.method ?? 'GET', info, this.served(info), query?.has('dryRun') ?? false, res.statusCode, seconds);
     });
     try {
       const url = parseUrl(req.url ?? '/');

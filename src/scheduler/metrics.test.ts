@@ -1,39 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../util/clock.js';
-import { silentLogger } from '../util/log.js';
-import { resolveConfiguration } from './framework/config.js';
-import type { Registry } from './framework/interfaces.js';
 import { SchedulerMetrics, serveMetrics } from './metrics.js';
-import { DefaultBinder } from './plugins/defaultbinder/default-binder.js';
-import { inTreeRegistry } from './plugins/registry.js';
-import { Scheduler } from './scheduler.js';
+import { schedulerHarness } from './testing/harness.js';
 import { makeNode, makePod } from './testing/wrappers.js';
 
 function setup() {
-  const clock = new FakeClock();
   const metrics = new SchedulerMetrics();
-  const registry: Registry = inTreeRegistry();
-  registry.set('DefaultBinder', () => new DefaultBinder(async () => {}));
-  const s = new Scheduler({
-    profiles: resolveConfiguration(),
-    registry,
-    clock,
-    logger: silentLogger,
-    random: () => 0,
-    metrics,
-    api: { updatePodCondition: async () => {}, getPod: (pod) => pod },
-  });
+  const { s, addPod } = schedulerHarness({ metrics });
   metrics.setPendingSource(() => s.queue.pending());
-  return { s, metrics };
+  return { s, metrics, addPod };
 }
 
 describe('SchedulerMetrics', () => {
   it('counts attempts by result and profile, observes their durations, and reads pending pods from the queue', async () => {
-    const { s, metrics } = setup();
+    const { s, metrics, addPod } = setup();
     s.onNodeAdd(makeNode({ name: 'a', cpu: '1' }));
-    s.onPodAdd(makePod({ name: 'fits', requests: { cpu: '1' } }));
-    s.onPodAdd(makePod({ name: 'too-big', requests: { cpu: '2' } }));
+    addPod(makePod({ name: 'fits', requests: { cpu: '1' } }));
+    addPod(makePod({ name: 'too-big', requests: { cpu: '2' } }));
     await s.scheduleOne();
     await s.idle();
     await s.scheduleOne();

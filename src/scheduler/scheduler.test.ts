@@ -1,57 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
-import type { EventRecorder } from '../client/events/index.js';
-import { FakeClock } from '../util/clock.js';
-import { silentLogger } from '../util/log.js';
-import { resolveConfiguration, type SchedulerConfiguration } from './framework/config.js';
-import type { PluginFactory, Registry } from './framework/interfaces.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { PluginFactory } from './framework/interfaces.js';
 import { Status } from './framework/status.js';
-import { DefaultBinder, type Binding } from './plugins/defaultbinder/default-binder.js';
-import { inTreeRegistry } from './plugins/registry.js';
-import { Scheduler } from './scheduler.js';
+import { schedulerHarness, type HarnessOptions } from './testing/harness.js';
 import { makeNode, makePod } from './testing/wrappers.js';
 
-function setup(options: { config?: SchedulerConfiguration; bindFails?: (b: Binding) => boolean; extra?: Record<string, PluginFactory> } = {}) {
-  const clock = new FakeClock();
-  const bindings: Binding[] = [];
-  const conditions: { pod: string; condition: PodCondition }[] = [];
-  const events: { reason: string; message: string; name: string }[] = [];
-  const pods = new Map<string, Pod>();
-  const registry: Registry = inTreeRegistry();
-  registry.set('DefaultBinder', () =>
-    new DefaultBinder(async (b) => {
-      if (options.bindFails?.(b)) throw new Error('binding refused');
-      bindings.push(b);
-    }),
-  );
-  for (const [k, v] of Object.entries(options.extra ?? {})) registry.set(k, v);
-  const recorder: EventRecorder = {
-    event: (obj, _type, reason, message) => void events.push({ reason, message, name: ('metadata' in obj ? obj.metadata?.name : (obj as { name?: string }).name) ?? '' }),
-    annotatedEvent: () => {},
-  };
-  const s = new Scheduler({
-    profiles: resolveConfiguration(options.config),
-    registry,
-    clock,
-    logger: silentLogger,
-    random: () => 0,
-    recorder,
-    api: {
-      updatePodCondition: async (pod, condition) => void conditions.push({ pod: pod.metadata!.name!, condition }),
-      getPod: (pod) => pods.get(pod.metadata!.name!),
-    },
-  });
-  const addPod = (pod: Pod) => {
-    pods.set(pod.metadata!.name!, pod);
-    s.onPodAdd(pod);
-  };
-  /** Runs one cycle for a queued pod and waits for its binding. */
-  const cycle = async () => {
-    await s.scheduleOne();
-    await s.idle();
-  };
-  return { s, clock, bindings, conditions, events, addPod, cycle };
+function setup(options: HarnessOptions & { extra?: Record<string, PluginFactory> } = {}) {
+  return schedulerHarness({ ...options, ...(options.extra ? { plugins: options.extra } : {}) });
 }
 
 describe('Scheduler', () => {
@@ -75,7 +31,7 @@ describe('Scheduler', () => {
     t.addPod(makePod({ name: 'p4', requests: { cpu: '1' } }));
     await t.cycle();
     assert.equal(t.bindings.length, 3);
-    assert.equal(t.conditions.at(-1)!.condition.message, '0/2 nodes are available: 2 Insufficient cpu.');
+    assert.equal(t.conditions.at(-1)!.condition.message, '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..');
     assert.equal(t.conditions.at(-1)!.condition.reason, 'Unschedulable');
     assert.equal(t.events.at(-1)!.reason, 'FailedScheduling');
     assert.equal(t.s.queue.has(makePod({ name: 'p4' })), 'unschedulable');
@@ -86,7 +42,7 @@ describe('Scheduler', () => {
     t.s.onNodeAdd(makeNode({ name: 'a', taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }));
     t.addPod(makePod({ name: 'p' }));
     await t.cycle();
-    assert.equal(t.conditions.at(-1)!.condition.message, '0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: db}.');
+    assert.equal(t.conditions.at(-1)!.condition.message, '0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: db}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..');
     await t.clock.step(1000);
     t.s.onNodeAdd(makeNode({ name: 'b' }));
     assert.equal(t.s.queue.has(makePod({ name: 'p' })), 'active');
@@ -164,7 +120,7 @@ describe('Scheduler', () => {
     t.s.onNodeAdd(cordoned);
     t.addPod(makePod({ name: 'p' }));
     await t.cycle();
-    assert.equal(t.conditions.at(-1)!.condition.message, '0/1 nodes are available: 1 node(s) were unschedulable.');
+    assert.equal(t.conditions.at(-1)!.condition.message, '0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..');
     await t.clock.step(1000);
     t.s.onNodeUpdate(cordoned, makeNode({ name: 'a' }));
     await t.cycle();

@@ -7,6 +7,7 @@
 // the queue.
 
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { formatTime } from '../api/meta.js';
 import type { EventRecorder } from '../client/events/index.js';
 import type { Clock } from '../util/clock.js';
@@ -21,6 +22,7 @@ import { podKey, podName, type NodeInfo } from './framework/node-info.js';
 import { Code, Status } from './framework/status.js';
 import { FitError, type Diagnosis } from './fit-error.js';
 import { ClusterEvent, SchedulingQueue, type QueuedPodInfo } from './queue/scheduling-queue.js';
+import { Nominator } from './queue/nominator.js';
 import type { RestClient } from '../client/rest/index.js';
 import type { SchedulerMetricsSink } from './metrics.js';
 
@@ -87,12 +89,15 @@ export interface SchedulerOptions {
   assumedPodTtlMs?: number;
   /** Attempt counts and latencies (metrics.ts); nothing is recorded when absent. */
   metrics?: SchedulerMetricsSink;
+  /** The cluster's PodDisruptionBudgets (preemption prefers victims they do not protect). */
+  podDisruptionBudgets?: () => PodDisruptionBudget[];
 }
 
 export class Scheduler {
   readonly cache: SchedulerCache;
   readonly queue: SchedulingQueue;
   readonly frameworks = new Map<string, Framework>();
+  readonly nominator = new Nominator();
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly random: () => number;
@@ -123,6 +128,9 @@ export class Scheduler {
       clock: this.clock,
       logger: this.logger,
       snapshot: () => this.currentSnapshot ?? this.cache.snapshot(),
+      nominatedPodsForNode: (node) => this.nominator.podsForNode(node),
+      ...(options.podDisruptionBudgets ? { podDisruptionBudgets: options.podDisruptionBudgets } : {}),
+      ...(options.recorder ? { recorder: options.recorder } : {}),
     };
     for (const p of options.profiles) this.frameworks.set(p.schedulerName, new Framework(p, options.registry, handle));
   }
@@ -135,15 +143,20 @@ export class Scheduler {
 
   onPodAdd(pod: Pod): void {
     if (assigned(pod)) {
+      this.nominator.delete(pod);
       if (!terminal(pod)) this.cache.addPod(pod);
       this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodAdd, () => false);
       return;
     }
-    if (this.responsibleFor(pod) && !pod.metadata?.deletionTimestamp && !terminal(pod)) this.queue.add(pod);
+    if (this.responsibleFor(pod) && !pod.metadata?.deletionTimestamp && !terminal(pod)) {
+      this.nominator.add(pod);
+      this.queue.add(pod);
+    }
   }
 
   onPodUpdate(oldPod: Pod, newPod: Pod): void {
     if (assigned(newPod)) {
+      this.nominator.delete(newPod);
       if (!assigned(oldPod)) this.queue.delete(newPod);
       if (terminal(newPod)) {
         this.cache.removePod(newPod);
@@ -152,7 +165,11 @@ export class Scheduler {
       return;
     }
     if (!this.responsibleFor(newPod)) return;
-    if (terminal(newPod)) return this.queue.delete(newPod);
+    if (terminal(newPod)) {
+      this.nominator.delete(newPod);
+      return this.queue.delete(newPod);
+    }
+    this.nominator.update(oldPod, newPod);
     this.queue.update(oldPod, newPod);
   }
 
@@ -162,6 +179,7 @@ export class Scheduler {
       this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete);
       return;
     }
+    this.nominator.delete(pod);
     this.queue.delete(pod);
     for (const f of this.frameworks.values()) f.waitingPods.get(podKey(pod))?.reject('', 'pod deleted');
   }
@@ -251,6 +269,7 @@ export class Scheduler {
     const assumed: Pod = { ...pod, spec: { ...pod.spec!, nodeName: result.suggestedHost } };
     try {
       this.cache.assumePod(assumed);
+      this.nominator.delete(pod);
     } catch (err) {
       this.handleSchedulingFailure(fwk, info, Status.error(err), cycle, '', start);
       return true;
@@ -330,7 +349,7 @@ export class Scheduler {
     for (let i = 0; i < n && feasible.length < want; i++) {
       const nodeInfo = nodes[(start + i) % n]!;
       processed++;
-      const s = fwk.hasFilterPlugins() ? fwk.runFilterPlugins(state, pod, nodeInfo) : Status.success();
+      const s = fwk.hasFilterPlugins() ? fwk.runFilterPluginsWithNominatedPods(state, pod, nodeInfo) : Status.success();
       if (s.isSuccess()) feasible.push(nodeInfo);
       else if (s.isRejected()) {
         diagnosis.nodeToStatus.set(nodeInfo.name, s);
@@ -368,6 +387,7 @@ export class Scheduler {
       this.queue.addUnschedulableIfNotPresent(info, cycle, !rejected);
     } else this.queue.done(info.key);
     if (!current || assigned(current)) return;
+    if (nominatedNodeName) this.nominator.add(current, nominatedNodeName);
     this.recorder?.event(podRef(pod), 'Warning', 'FailedScheduling', message);
     const condition: PodCondition = {
       type: 'PodScheduled',

@@ -4,6 +4,7 @@
 // kube-system/kube-scheduler Lease, scheduling only while leading.
 
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { startComponentBase } from '../client/component.js';
 import { SharedInformerFactory, isTombstone, objectOf, type SharedIndexInformer } from '../client/informer/index.js';
 import { runElected, type LeaderElectionOptions } from '../client/leaderelection/index.js';
@@ -91,6 +92,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
     factory = new SharedInformerFactory(client, { clock, logger: logger.child('informers'), ...(options.random ? { random: options.random } : {}) });
     const pods = factory.forResource<Pod>(resources.PODS);
     const nodes = factory.forResource<Node>(resources.NODES);
+    const pdbs = factory.forResource<PodDisruptionBudget>(resources.PODDISRUPTIONBUDGETS);
     const scheduler = new Scheduler({
       profiles,
       registry,
@@ -100,6 +102,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
       api: restApi(client, pods),
       recorder,
       metrics,
+      podDisruptionBudgets: () => pdbs.lister().list(),
       ...(options.random ? { random: options.random } : {}),
       ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
       ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),

@@ -19,6 +19,7 @@ describe('scheduler configuration', () => {
       'NodeResourcesFit',
       'PodTopologySpread',
       'InterPodAffinity',
+      'DefaultPreemption',
       'NodeResourcesBalancedAllocation',
       'ImageLocality',
       'DefaultBinder',

@@ -12,6 +12,7 @@ import {
   implementsMethod,
   type BindPlugin,
   type FilterPlugin,
+  type FrameworkRunner,
   type Handle,
   type NodeScore,
   type PermitPlugin,
@@ -56,7 +57,7 @@ export class WaitingPod {
   }
 }
 
-export class Framework {
+export class Framework implements FrameworkRunner {
   readonly plugins = new Map<string, Plugin>();
   private readonly preFilter: PreFilterPlugin[] = [];
   private readonly filter: FilterPlugin[] = [];
@@ -78,7 +79,7 @@ export class Framework {
     for (const name of profile.plugins) {
       const factory = registry.get(name);
       if (!factory) throw new Error(`profile ${profile.schedulerName}: plugin "${name}" is not registered`);
-      this.plugins.set(name, factory(profile.args.get(name), handle));
+      this.plugins.set(name, factory(profile.args.get(name), { ...handle, framework: this }));
     }
     const at = <T extends Plugin>(point: keyof Profile['points'], method: keyof T, into: T[]) => {
       for (const name of profile.points[point]) {
@@ -157,6 +158,57 @@ export class Framework {
         if (!s!.isRejected()) return new Status(Code.Error, [`running "${p.name}" filter plugin: ${s!.message()}`], s!.error).withPlugin(p.name);
         return s!.withPlugin(p.name);
       }
+    }
+    return Status.success();
+  }
+
+  /**
+   * RunFilterPluginsWithNominatedPods: pods nominated to the node with at least this pod's priority
+   * count against it (first pass); if they were added and the pod fits, it must also fit without
+   * them (second pass), since they may never land there.
+   */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    const nominated = this.nominatedAtLeast(pod, nodeInfo.name);
+    if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo);
+    const withState = state.clone();
+    const withNode = nodeInfo.clone();
+    for (const p of nominated) {
+      withNode.addPod(p);
+      const s = this.runPreFilterExtensionAddPod(withState, pod, p, withNode);
+      if (!s.isSuccess()) return s;
+    }
+    const first = this.runFilterPlugins(withState, pod, withNode);
+    if (!first.isSuccess()) return first;
+    return this.runFilterPlugins(state, pod, nodeInfo);
+  }
+
+  private nominatedAtLeast(pod: Pod, nodeName: string): Pod[] {
+    const all = this.handle.nominatedPodsForNode?.(nodeName) ?? [];
+    if (all.length === 0) return all;
+    const priority = pod.spec?.priority ?? 0;
+    const uid = pod.metadata?.uid;
+    return all.filter((p) => p.metadata?.uid !== uid && (p.spec?.priority ?? 0) >= priority);
+  }
+
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status {
+    return this.runPreFilterExtension('addPod', state, podToSchedule, podToAdd, nodeInfo);
+  }
+
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: Pod, nodeInfo: NodeInfo): Status {
+    return this.runPreFilterExtension('removePod', state, podToSchedule, podToRemove, nodeInfo);
+  }
+
+  private runPreFilterExtension(which: 'addPod' | 'removePod', state: CycleState, podToSchedule: Pod, other: Pod, nodeInfo: NodeInfo): Status {
+    for (const p of this.preFilter) {
+      const ext = p[which];
+      if (!ext || state.skipFilterPlugins.has(p.name)) continue;
+      let s: Status | undefined;
+      try {
+        s = ext.call(p, state, podToSchedule, other, nodeInfo);
+      } catch (err) {
+        s = Status.error(err);
+      }
+      if (!isSuccess(s)) return new Status(Code.Error, [`running ${which === 'addPod' ? 'AddPod' : 'RemovePod'} on PreFilter plugin "${p.name}": ${s!.message()}`], s!.error).withPlugin(p.name);
     }
     return Status.success();
   }

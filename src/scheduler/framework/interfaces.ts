@@ -3,6 +3,8 @@
 // is success.
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
+import type { EventRecorder } from '../../client/events/index.js';
 import type { RestClient } from '../../client/rest/index.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
@@ -24,6 +26,13 @@ export interface PreFilterResult {
 
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { result?: PreFilterResult; status?: Status } | Status | undefined;
+  /**
+   * PreFilterExtensions: update the PreFilter state for `podToAdd` joining (or leaving) `nodeInfo`
+   * (which already includes, or no longer includes, it) — used for nominated pods and preemption's
+   * what-if evaluation. Plugins whose PreFilter state does not depend on other pods omit them.
+   */
+  addPod?(state: CycleState, podToSchedule: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status | undefined;
+  removePod?(state: CycleState, podToSchedule: Pod, podToRemove: Pod, nodeInfo: NodeInfo): Status | undefined;
 }
 
 export interface FilterPlugin extends Plugin {
@@ -76,6 +85,15 @@ export interface PostBindPlugin extends Plugin {
   postBind(state: CycleState, pod: Pod, nodeName: string): void;
 }
 
+/** The framework's run functions a plugin may call (preemption evaluates nodes with them). */
+export interface FrameworkRunner {
+  readonly schedulerName: string;
+  /** Filter with the nominated pods of equal or higher priority counted, as scheduling does. */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status;
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status;
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: Pod, nodeInfo: NodeInfo): Status;
+}
+
 /** What plugins get from the framework (framework.Handle). */
 export interface Handle {
   client?: RestClient;
@@ -83,6 +101,14 @@ export interface Handle {
   logger: Logger;
   /** The snapshot of the current cycle. */
   snapshot(): { list(): NodeInfo[]; get(name: string): NodeInfo | undefined };
+  /** Pods nominated to run on the node (status.nominatedNodeName, or a preemption of this scheduler). */
+  nominatedPodsForNode?(nodeName: string): Pod[];
+  /** The PodDisruptionBudgets of the cluster (from an informer). */
+  podDisruptionBudgets?(): PodDisruptionBudget[];
+  /** Records events (e.g. Preempted on a victim). */
+  recorder?: EventRecorder;
+  /** The framework of the plugin's profile (set by the framework for each plugin it builds). */
+  framework?: FrameworkRunner;
 }
 
 export type PluginFactory = (args: Record<string, unknown> | undefined, handle: Handle) => Plugin;

@@ -2,6 +2,7 @@
 
 import type { PluginFactory, Registry } from '../framework/interfaces.js';
 import { newDefaultBinder } from './defaultbinder/default-binder.js';
+import { newDefaultPreemption } from './defaultpreemption/default-preemption.js';
 import { newImageLocality } from './imagelocality/image-locality.js';
 import { newInterPodAffinity } from './interpodaffinity/inter-pod-affinity.js';
 import { newNodeAffinity } from './nodeaffinity/node-affinity.js';
@@ -25,6 +26,7 @@ export function inTreeRegistry(): Registry {
     ['InterPodAffinity', newInterPodAffinity],
     ['PodTopologySpread', newPodTopologySpread],
     ['ImageLocality', newImageLocality],
+    ['DefaultPreemption', newDefaultPreemption],
     ['DefaultBinder', newDefaultBinder],
   ]);
 }

@@ -10,7 +10,7 @@
 
 import type { Pod, PodAffinityTerm, WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
 import { selectorFromLabelSelector, type Selector } from '../../../api/labels/index.js';
-import type { CycleState } from '../../framework/cycle-state.js';
+import type { CycleState, StateData } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
@@ -112,11 +112,16 @@ function bump(m: Counts, key: string, value: string, by: number): void {
   else m.set(k, n);
 }
 
-interface PreFilterState {
-  terms: PodTerms;
-  existingAntiAffinityCounts: Counts;
-  affinityCounts: Counts;
-  antiAffinityCounts: Counts;
+class PreFilterState implements StateData {
+  constructor(
+    readonly terms: PodTerms,
+    readonly existingAntiAffinityCounts: Counts = new Map(),
+    readonly affinityCounts: Counts = new Map(),
+    readonly antiAffinityCounts: Counts = new Map(),
+  ) {}
+  clone(): PreFilterState {
+    return new PreFilterState(this.terms, new Map(this.existingAntiAffinityCounts), new Map(this.affinityCounts), new Map(this.antiAffinityCounts));
+  }
 }
 
 interface PreScoreState {
@@ -144,39 +149,57 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { status?: Status } | undefined {
     const terms = podTerms(pod);
     const podNsLabels = this.nsLabels(pod.metadata?.namespace ?? 'default');
-    const s: PreFilterState = { terms, existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map() };
+    const s = new PreFilterState(terms);
     const hasRequired = terms.requiredAffinity.length > 0 || terms.requiredAntiAffinity.length > 0;
     for (const ni of nodes) {
       const node = ni.node;
       if (!node) continue;
       const labels = node.metadata?.labels ?? {};
       // Without required terms of its own, only existing pods' required anti-affinity matters.
-      for (const pi of hasRequired ? ni.pods : ni.podsWithRequiredAntiAffinity) {
-        const existing = pi.pod;
-        // Existing pods' required anti-affinity terms that match the incoming pod.
-        if (existing.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) {
-          for (const t of podTerms(existing).requiredAntiAffinity) {
-            const v = labels[t.topologyKey];
-            if (v !== undefined && termMatches(t, pod, podNsLabels)) bump(s.existingAntiAffinityCounts, t.topologyKey, v, 1);
-          }
-        }
-        if (!hasRequired) continue;
-        const exNs = this.nsLabels(existing.metadata?.namespace ?? 'default');
-        // Affinity counts only when the existing pod matches all of the incoming pod's affinity terms.
-        if (terms.requiredAffinity.length > 0 && terms.requiredAffinity.every((t) => termMatches(t, existing, exNs))) {
-          for (const t of terms.requiredAffinity) {
-            const v = labels[t.topologyKey];
-            if (v !== undefined) bump(s.affinityCounts, t.topologyKey, v, 1);
-          }
-        }
-        for (const t of terms.requiredAntiAffinity) {
-          const v = labels[t.topologyKey];
-          if (v !== undefined && termMatches(t, existing, exNs)) bump(s.antiAffinityCounts, t.topologyKey, v, 1);
-        }
-      }
+      for (const pi of hasRequired ? ni.pods : ni.podsWithRequiredAntiAffinity) this.updateWithPod(s, pod, podNsLabels, pi.pod, labels, 1);
     }
     state.write(PRE_FILTER_KEY, s);
     if (!hasRequired && s.existingAntiAffinityCounts.size === 0) return { status: Status.skip() };
+    return undefined;
+  }
+
+  /** PreFilter state for `existing` joining (multiplier 1) or leaving (-1) a node with these labels. */
+  private updateWithPod(s: PreFilterState, pod: Pod, podNsLabels: Record<string, string> | undefined, existing: Pod, labels: Record<string, string>, multiplier: 1 | -1): void {
+    const terms = s.terms;
+    // Existing pods' required anti-affinity terms that match the incoming pod.
+    if (existing.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) {
+      for (const t of podTerms(existing).requiredAntiAffinity) {
+        const v = labels[t.topologyKey];
+        if (v !== undefined && termMatches(t, pod, podNsLabels)) bump(s.existingAntiAffinityCounts, t.topologyKey, v, multiplier);
+      }
+    }
+    if (terms.requiredAffinity.length === 0 && terms.requiredAntiAffinity.length === 0) return;
+    const exNs = this.nsLabels(existing.metadata?.namespace ?? 'default');
+    // Affinity counts only when the existing pod matches all of the incoming pod's affinity terms.
+    if (terms.requiredAffinity.length > 0 && terms.requiredAffinity.every((t) => termMatches(t, existing, exNs))) {
+      for (const t of terms.requiredAffinity) {
+        const v = labels[t.topologyKey];
+        if (v !== undefined) bump(s.affinityCounts, t.topologyKey, v, multiplier);
+      }
+    }
+    for (const t of terms.requiredAntiAffinity) {
+      const v = labels[t.topologyKey];
+      if (v !== undefined && termMatches(t, existing, exNs)) bump(s.antiAffinityCounts, t.topologyKey, v, multiplier);
+    }
+  }
+
+  addPod(state: CycleState, pod: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status | undefined {
+    return this.extend(state, pod, podToAdd, nodeInfo, 1);
+  }
+
+  removePod(state: CycleState, pod: Pod, podToRemove: Pod, nodeInfo: NodeInfo): Status | undefined {
+    return this.extend(state, pod, podToRemove, nodeInfo, -1);
+  }
+
+  private extend(state: CycleState, pod: Pod, other: Pod, nodeInfo: NodeInfo, multiplier: 1 | -1): Status | undefined {
+    const s = state.read<PreFilterState>(PRE_FILTER_KEY);
+    if (!s) return Status.missingState(PRE_FILTER_KEY);
+    this.updateWithPod(s, pod, this.nsLabels(pod.metadata?.namespace ?? 'default'), other, nodeInfo.node?.metadata?.labels ?? {}, multiplier);
     return undefined;
   }
 

@@ -15,7 +15,7 @@
 import type { Pod, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { selectorFromLabelSelector, type Selector } from '../../../api/labels/index.js';
-import type { CycleState } from '../../framework/cycle-state.js';
+import type { CycleState, StateData } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo, PodInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
@@ -91,10 +91,15 @@ export function countMatching(pods: PodInfo[], selector: Selector, namespace: st
   return n;
 }
 
-interface PreFilterState {
-  constraints: Constraint[];
-  /** Per constraint: domain value → matching pods. */
-  counts: Map<string, number>[];
+class PreFilterState implements StateData {
+  constructor(
+    readonly constraints: Constraint[],
+    /** Per constraint: domain value → matching pods. */
+    readonly counts: Map<string, number>[],
+  ) {}
+  clone(): PreFilterState {
+    return new PreFilterState(this.constraints, this.counts.map((m) => new Map(m)));
+  }
 }
 
 interface PreScoreState {
@@ -150,7 +155,31 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countMatching(ni.pods, c.selector, ns));
       });
     }
-    state.write(PRE_FILTER_KEY, { constraints, counts } satisfies PreFilterState);
+    state.write(PRE_FILTER_KEY, new PreFilterState(constraints, counts));
+    return undefined;
+  }
+
+  addPod(state: CycleState, pod: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status | undefined {
+    return this.updateWithPod(state, pod, podToAdd, nodeInfo, 1);
+  }
+
+  removePod(state: CycleState, pod: Pod, podToRemove: Pod, nodeInfo: NodeInfo): Status | undefined {
+    return this.updateWithPod(state, pod, podToRemove, nodeInfo, -1);
+  }
+
+  /** The matching-pod counts with `other` joining (1) or leaving (-1) the node. */
+  private updateWithPod(state: CycleState, pod: Pod, other: Pod, nodeInfo: NodeInfo, delta: 1 | -1): Status | undefined {
+    const s = state.read<PreFilterState>(PRE_FILTER_KEY);
+    if (!s) return Status.missingState(PRE_FILTER_KEY);
+    const labels = nodeInfo.node?.metadata?.labels;
+    if (!labels || (other.metadata?.namespace ?? 'default') !== (pod.metadata?.namespace ?? 'default')) return undefined;
+    if (!nodeHasAllKeys(labels, s.constraints)) return undefined;
+    const otherLabels = other.metadata?.labels ?? {};
+    s.constraints.forEach((c, i) => {
+      if (!this.included(c, pod, nodeInfo) || !c.selector.matches(otherLabels)) return;
+      const v = labels[c.topologyKey]!;
+      s.counts[i]!.set(v, (s.counts[i]!.get(v) ?? 0) + delta);
+    });
     return undefined;
   }
 
