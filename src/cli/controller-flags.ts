@@ -11,6 +11,7 @@ export interface ControllerFlags {
   nodeMonitorPeriod?: number;
   nodeEvictionRate?: number;
   terminatedPodGcThreshold?: number;
+  maxEndpointsPerSlice?: number;
 }
 
 const duration = (text: string): number => {
@@ -32,7 +33,8 @@ export function addControllerFlags(command: Command): Command {
     .option('--node-monitor-grace-period <duration>', 'time a node may go without a heartbeat before it is marked unknown (50s)', duration)
     .option('--node-monitor-period <duration>', 'how often node health is checked (5s)', duration)
     .option('--node-eviction-rate <rate>', 'pods evicted per second per zone from unhealthy nodes (0.1)', number)
-    .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number);
+    .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number)
+    .option('--max-endpoints-per-slice <n>', 'endpoints per EndpointSlice (100)', number);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -45,5 +47,6 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.nodeMonitorPeriod !== undefined) s.nodeMonitorPeriodMs = flags.nodeMonitorPeriod;
   if (flags.nodeEvictionRate !== undefined) s.nodeEvictionRate = flags.nodeEvictionRate;
   if (flags.terminatedPodGcThreshold !== undefined) s.terminatedPodGcThreshold = flags.terminatedPodGcThreshold;
+  if (flags.maxEndpointsPerSlice !== undefined) s.maxEndpointsPerSlice = flags.maxEndpointsPerSlice;
   return s;
 }

@@ -2,8 +2,13 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { endpointsController } from './endpoint/index.js';
+import { endpointSliceController, endpointSliceMirroringController } from './endpointslice/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   serviceAccountController,
+  endpointsController,
+  endpointSliceController,
+  endpointSliceMirroringController,
 ];

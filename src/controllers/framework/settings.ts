@@ -12,6 +12,8 @@ export interface ControllerSettings {
   nodeEvictionRate: number;
   /** Terminated pods kept before pod GC deletes the oldest (--terminated-pod-gc-threshold). */
   terminatedPodGcThreshold: number;
+  /** Endpoints per EndpointSlice (--max-endpoints-per-slice). */
+  maxEndpointsPerSlice: number;
   /** Default resync of informers, ms (0: none). */
   resyncPeriodMs: number;
 }
@@ -22,5 +24,6 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   nodeMonitorPeriodMs: 5_000,
   nodeEvictionRate: 0.1,
   terminatedPodGcThreshold: 12_500,
+  maxEndpointsPerSlice: 100,
   resyncPeriodMs: 0,
 };
