@@ -2,6 +2,7 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoint/index.js';
 import { endpointSliceController, endpointSliceMirroringController } from './endpointslice/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
@@ -11,4 +12,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   endpointsController,
   endpointSliceController,
   endpointSliceMirroringController,
+  disruptionController,
 ];
