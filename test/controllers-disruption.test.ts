@@ -3,43 +3,23 @@
 // until the evicted pod's replacement is healthy again.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
-import { resources, RestClient } from '../src/client/rest/index.js';
-import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
-import { NodeSimulator } from './support/node-simulator.js';
+import { resources } from '../src/client/rest/index.js';
+import { useCluster } from './support/cluster-fixture.js';
 import { waitUntil } from './support/wait-until.js';
 
 const NS = 'default';
 
 describe('disruption controller against a real kite server', () => {
-  let server: KiteServer;
-  let rest: RestClient;
-  let nodes: NodeSimulator;
-  const dir = mkdtempSync(join(tmpdir(), 'kite-pdb-'));
-  const pods = () => rest.resource<Pod>(resources.PODS).namespace(NS);
-  const pdbs = () => rest.resource<PodDisruptionBudget>(resources.PODDISRUPTIONBUDGETS).namespace(NS);
+  const cluster = useCluster({ name: 'pdb', controllers: true, extraArgs: ['--controllers', 'disruption'], nodes: { n1: {} } });
+  const pods = () => cluster.rest.resource<Pod>(resources.PODS).namespace(NS);
+  const pdbs = () => cluster.rest.resource<PodDisruptionBudget>(resources.PODDISRUPTIONBUDGETS).namespace(NS);
   const createPod = (name: string) =>
     pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels: { app: 'db' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } });
   const evict = (name: string) => pods().createSubresource(name, 'eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: NS } });
 
-  before(async () => {
-    server = await startKiteServer(dir, { controllers: true, extraArgs: ['--controllers', 'disruption'] });
-    rest = RestClient.fromKubeconfig(server.kubeconfig);
-    nodes = new NodeSimulator(rest);
-    await nodes.addNode('n1');
-  });
-
-  after(async () => {
-    await nodes?.stop();
-    rest?.close();
-    if (server) await stopKiteServer(server);
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('keeps the budget\'s status and lets evictions through only while it allows them', async () => {
     for (const name of ['db-1', 'db-2', 'db-3']) await createPod(name);

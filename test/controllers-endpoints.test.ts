@@ -4,29 +4,22 @@
 // selector-less Service are mirrored into slices; a deleted Service's Endpoints go with it.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { isNotFound } from '../src/api/status-predicates.js';
-import { resources, RestClient } from '../src/client/rest/index.js';
-import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
-import { NodeSimulator } from './support/node-simulator.js';
+import { resources } from '../src/client/rest/index.js';
+import { useCluster } from './support/cluster-fixture.js';
 import { waitUntil } from './support/wait-until.js';
 
 const NS = 'default';
 
 describe('endpoints controllers against a real kite server', () => {
-  let server: KiteServer;
-  let rest: RestClient;
-  let nodes: NodeSimulator;
-  const dir = mkdtempSync(join(tmpdir(), 'kite-endpoints-'));
-  const pods = () => rest.resource<Pod>(resources.PODS).namespace(NS);
-  const services = () => rest.resource<Service>(resources.SERVICES).namespace(NS);
-  const endpoints = () => rest.resource<Endpoints>(resources.ENDPOINTS).namespace(NS);
-  const slicesOf = async (svc: string) => (await rest.resource<EndpointSlice>(resources.ENDPOINTSLICES).namespace(NS).list({ labelSelector: `kubernetes.io/service-name=${svc}` })).items;
+  const cluster = useCluster({ name: 'endpoints', controllers: true, extraArgs: ['--controllers', 'endpoint,endpointslice,endpointslicemirroring'], nodes: { n1: { labels: { 'topology.kubernetes.io/zone': 'zone-a' } } } });
+  const pods = () => cluster.rest.resource<Pod>(resources.PODS).namespace(NS);
+  const services = () => cluster.rest.resource<Service>(resources.SERVICES).namespace(NS);
+  const endpoints = () => cluster.rest.resource<Endpoints>(resources.ENDPOINTS).namespace(NS);
+  const slicesOf = async (svc: string) => (await cluster.rest.resource<EndpointSlice>(resources.ENDPOINTSLICES).namespace(NS).list({ labelSelector: `kubernetes.io/service-name=${svc}` })).items;
   const readyIps = async (svc: string) => {
     try {
       const ep = await endpoints().get(svc);
@@ -37,19 +30,6 @@ describe('endpoints controllers against a real kite server', () => {
     }
   };
 
-  before(async () => {
-    server = await startKiteServer(dir, { controllers: true, extraArgs: ['--controllers', 'endpoint,endpointslice,endpointslicemirroring'] });
-    rest = RestClient.fromKubeconfig(server.kubeconfig);
-    nodes = new NodeSimulator(rest);
-    await nodes.addNode('n1', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } });
-  });
-
-  after(async () => {
-    await nodes?.stop();
-    rest?.close();
-    if (server) await stopKiteServer(server);
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('keeps a selector Service\'s Endpoints and EndpointSlices equal to its ready pods', async () => {
     await services().create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS, labels: { tier: 'front' } }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
@@ -103,6 +83,6 @@ describe('endpoints controllers against a real kite server', () => {
     );
     // The user's Endpoints are theirs: the Endpoints controller leaves them as written.
     assert.deepEqual((await endpoints().get('external')).subsets?.[0]?.addresses, [{ ip: '192.0.2.10' }]);
-    assert.deepEqual(nodes.problems(), []);
+    assert.deepEqual(cluster.nodes.problems(), []);
   });
 });

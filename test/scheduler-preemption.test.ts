@@ -4,24 +4,17 @@
 // lands there once its victim is gone.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import { isNotFound } from '../src/api/status-predicates.js';
-import { resources, RestClient } from '../src/client/rest/index.js';
-import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
-import { NodeSimulator } from './support/node-simulator.js';
+import { resources } from '../src/client/rest/index.js';
+import { useCluster } from './support/cluster-fixture.js';
 import { waitUntil } from './support/wait-until.js';
 
 describe('scheduler preemption against a real kite server', () => {
-  let server: KiteServer;
-  let rest: RestClient;
-  let nodes: NodeSimulator;
-  const dir = mkdtempSync(join(tmpdir(), 'kite-preempt-'));
-  const pods = () => rest.resource<Pod>(resources.PODS).namespace('default');
+  const cluster = useCluster({ name: 'preempt', scheduler: true, nodes: { n1: { cpu: '2' } } });
+  const pods = () => cluster.rest.resource<Pod>(resources.PODS).namespace('default');
   const pod = (name: string, priorityClassName: string, cpu: string): Pod => ({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -30,20 +23,9 @@ describe('scheduler preemption against a real kite server', () => {
   });
 
   before(async () => {
-    server = await startKiteServer(dir, { scheduler: true });
-    rest = RestClient.fromKubeconfig(server.kubeconfig);
-    nodes = new NodeSimulator(rest);
-    await nodes.addNode('n1', { cpu: '2' });
     for (const [name, value] of [['low', 100], ['high', 1000]] as const) {
-      await rest.resource<PriorityClass>(resources.PRIORITYCLASSES).create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value });
+      await cluster.rest.resource<PriorityClass>(resources.PRIORITYCLASSES).create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value });
     }
-  });
-
-  after(async () => {
-    await nodes?.stop();
-    rest?.close();
-    if (server) await stopKiteServer(server);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('evicts a lower-priority pod so a higher-priority one can run', async () => {
@@ -68,13 +50,13 @@ describe('scheduler preemption against a real kite server', () => {
       { timeoutMs: 20_000 },
     );
     await waitUntil('preemptor bound to n1', async () => (await pods().get('preemptor')).spec?.nodeName === 'n1', { timeoutMs: 20_000 });
-    const events = (await rest.resource<Event>(resources.EVENTS).namespace('default').list()).items;
+    const events = (await cluster.rest.resource<Event>(resources.EVENTS).namespace('default').list()).items;
     const preempted = events.find((e) => e.reason === 'Preempted' && e.involvedObject.name === 'victim');
     assert.ok(preempted, `a Preempted event; events: ${events.map((e) => `${e.reason}: ${e.message}`).join(' | ')}`);
     assert.equal(preempted.message, `Preempted by pod ${high.metadata?.uid} on node n1`);
     const failed = events.find((e) => e.reason === 'FailedScheduling' && e.involvedObject.name === 'preemptor');
     assert.equal(failed?.message, '0/1 nodes are available: 1 Insufficient cpu.');
-    assert.deepEqual(nodes.problems(), []);
+    assert.deepEqual(cluster.nodes.problems(), []);
   });
 
   it('refuses a pod naming an unknown PriorityClass', async () => {
