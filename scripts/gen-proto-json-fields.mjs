@@ -5,29 +5,33 @@
 // pointer. src/apiserver/protobuf/ reads it to turn decoded protobuf into Kubernetes' JSON.
 //
 // The facts come from the `protobuf:"...,name=X"` and `json:"..."` struct tags of the Go types in
-// checkouts of k8s.io/api and k8s.io/apimachinery (git repositories), at one tag:
+// checkouts of k8s.io/api, k8s.io/apimachinery and k8s.io/apiextensions-apiserver (git
+// repositories), at one tag:
 //
-// Usage: node scripts/gen-proto-json-fields.mjs API_REPO APIMACHINERY_REPO [REF]   (REF: v0.32.9)
+// Usage: node scripts/gen-proto-json-fields.mjs API_REPO APIMACHINERY_REPO APIEXTENSIONS_REPO [REF]
+//        (REF: v0.32.9)
 //
 // Output: { "k8s.io.api.apps.v1.DeploymentSpec": { "replicas": "replicas,omitempty*", ... }, ... }
 // — the json tag as written, with "*" appended for a pointer field; a Go slice type
 // (`type ExtraValue []string`, a message with one repeated `items` field) is { "items": "[]" }: its
 // JSON is the bare array. Deterministic.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const [apiRepo, machineryRepo, ref = 'v0.32.9'] = process.argv.slice(2);
-if (!apiRepo || !machineryRepo) {
-  console.error('usage: gen-proto-json-fields.mjs API_REPO APIMACHINERY_REPO [REF]');
+const [apiRepo, machineryRepo, extensionsRepo, ref = 'v0.32.9'] = process.argv.slice(2);
+if (!apiRepo || !machineryRepo || !extensionsRepo) {
+  console.error('usage: gen-proto-json-fields.mjs API_REPO APIMACHINERY_REPO APIEXTENSIONS_REPO [REF]');
   process.exit(2);
 }
+const repos = { api: apiRepo, apimachinery: machineryRepo, 'apiextensions-apiserver': extensionsRepo };
 
 const git = (repo, ...args) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
-/** proto/k8s.io/api/core/v1/generated.proto → { repo, dir: 'core/v1', pkg: 'k8s.io.api.core.v1' } */
+/** proto/k8s.io/api/core/v1/generated.proto → { repo, dir: 'core/v1', pkg: 'k8s.io.api.core.v1' } (the
+ *  package as the file declares it) */
 function vendoredPackages() {
   const out = [];
   const walk = (dir) => {
@@ -37,7 +41,9 @@ function vendoredPackages() {
       else if (name === 'generated.proto') {
         const rel = relative(join(root, 'proto', 'k8s.io'), dir).split('\\').join('/');
         const [first, ...rest] = rel.split('/');
-        out.push({ repo: first === 'api' ? apiRepo : machineryRepo, dir: rest.join('/'), pkg: `k8s.io.${rel.split('/').join('.')}` });
+        const pkg = /^package ([\w.]+);/m.exec(readFileSync(path, 'utf8'))?.[1];
+        if (!repos[first] || !pkg) throw new Error(`${path}: unknown repository or no package`);
+        out.push({ repo: repos[first], dir: rest.join('/'), pkg });
       }
     }
   };

@@ -128,6 +128,58 @@ describe('decodeProtobuf', () => {
     assert.deepEqual(obj['spec'], { holderIdentity: 'me', leaseDurationSeconds: 15, renewTime: '2024-05-01T10:00:00.123456Z', leaseTransitions: 0 });
   });
 
+  it('decodes a CustomResourceDefinition: $ref and x-kubernetes names, schemas or booleans or arrays, embedded JSON', () => {
+    const replicas: Field[] = [[5, 'integer'], [11, { double: 1 }], [8, [[1, '1']]], [20, [[1, '1']]], [20, [[1, '3']]]];
+    const spec: Field[] = [
+      [5, 'object'],
+      entry(29, 'replicas', replicas),
+      entry(29, 'tags', [[5, 'array'], [24, [[1, [[5, 'string']]]]]]),
+      entry(29, 'labels', [[5, 'object'], [30, [[1, true], [2, [[5, 'string']]]]]]),
+      entry(29, 'ref', [[3, '#/definitions/x']]),
+      entry(32, 'tags', [[2, 'labels']]),
+      [30, [[1, false]]],
+      [38, true],
+    ];
+    const version: Field[] = [[1, 'v1'], [2, true], [3, true], [4, [[1, [[5, 'object'], entry(29, 'spec', spec)]]]]];
+    const obj = decodeProtobuf(
+      body('apiextensions.k8s.io/v1', 'CustomResourceDefinition', [
+        meta('widgets.example.com'),
+        [2, [[1, 'example.com'], [3, [[1, 'widgets'], [2, 'widget'], [4, 'Widget']]], [4, 'Namespaced'], [7, version]]],
+      ]),
+      { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' },
+    );
+    assert.deepEqual(obj['spec'], {
+      group: 'example.com',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+      scope: 'Namespaced',
+      versions: [{
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                properties: {
+                  replicas: { type: 'integer', minimum: 1, default: 1, enum: [1, 3] },
+                  tags: { type: 'array', items: { type: 'string' } },
+                  labels: { type: 'object', additionalProperties: { type: 'string' } },
+                  ref: { $ref: '#/definitions/x' },
+                },
+                dependencies: { tags: ['labels'] },
+                additionalProperties: false,
+                'x-kubernetes-preserve-unknown-fields': true,
+              },
+            },
+          },
+        },
+      }],
+    });
+    assert.deepEqual(obj['status'], { acceptedNames: { plural: '', kind: '' } }, 'a struct is written even when absent');
+  });
+
   it('takes apiVersion and kind from the endpoint when the envelope leaves them out, and meta kinds from every group', () => {
     assert.deepEqual(decodeProtobuf(body('', '', [meta('x')]), CORE), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
     const opts = decodeProtobuf(body('apps/v1', 'DeleteOptions', [[1, 0], [4, 'Foreground']]), { group: 'apps', version: 'v1', kind: 'DeleteOptions' });
@@ -147,5 +199,9 @@ describe('decodeProtobuf', () => {
     assert.throws(() => decodeProtobuf(body('v1', 'Pony', [meta('x')]), CORE), /no kind "Pony" is registered for version "v1"/);
     assert.throws(() => decodeProtobuf(body('example.com/v1', 'Widget', [meta('x')]), CORE), badRequest);
     assert.throws(() => decodeProtobuf(body('v1', 'ConfigMap', [meta('x')], [[3, 'gzip']]), CORE), badRequest);
+    let schema: Field[] = [[5, 'object']];
+    for (let i = 0; i < 200; i++) schema = [[28, schema]];
+    const deep = body('apiextensions.k8s.io/v1', 'CustomResourceDefinition', [[2, [[7, [[4, [[1, schema]]]]]]]]);
+    assert.throws(() => decodeProtobuf(deep, { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' }), /maximum nesting depth/);
   });
 });

@@ -44,6 +44,14 @@ export function decodeProtobuf(body: Buffer, target: ProtobufTarget): Record<str
   const type = messageFor(group, version, kind);
   if (!type) throw newBadRequest(`no kind "${kind}" is registered for version "${apiVersion}"`);
   const raw = (envelope['raw'] as Uint8Array | undefined) ?? new Uint8Array();
-  const json = message(protoSchema(), type, decodeMessage(type, raw));
+  const decoded = decodeMessage(type, raw);
+  let json: unknown;
+  try {
+    json = message(protoSchema(), type, decoded);
+  } catch (err) {
+    // Schemas nest schemas: a hostile depth overflows the stack here rather than in decoding.
+    if (err instanceof RangeError) throw newBadRequest(`error decoding protobuf request body: ${err.message}`);
+    throw err;
+  }
   return { apiVersion, kind, ...(json as Record<string, unknown>) };
 }

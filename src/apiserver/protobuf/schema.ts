@@ -8,26 +8,39 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { packageRoot } from '../openapi/definitions.js';
 
-/** API group → its folder under proto/k8s.io/api and the versions vendored there: the groups Kite
- *  serves built-in kinds of. */
-const GROUP_PACKAGES: Readonly<Record<string, { pkg: string; versions: readonly string[] }>> = {
-  '': { pkg: 'core', versions: ['v1'] },
-  apps: { pkg: 'apps', versions: ['v1'] },
-  'authentication.k8s.io': { pkg: 'authentication', versions: ['v1'] },
-  autoscaling: { pkg: 'autoscaling', versions: ['v1', 'v2'] },
-  batch: { pkg: 'batch', versions: ['v1'] },
-  'certificates.k8s.io': { pkg: 'certificates', versions: ['v1'] },
-  'coordination.k8s.io': { pkg: 'coordination', versions: ['v1'] },
-  'discovery.k8s.io': { pkg: 'discovery', versions: ['v1'] },
-  'events.k8s.io': { pkg: 'events', versions: ['v1'] },
-  policy: { pkg: 'policy', versions: ['v1'] },
-  'rbac.authorization.k8s.io': { pkg: 'rbac', versions: ['v1'] },
-  'scheduling.k8s.io': { pkg: 'scheduling', versions: ['v1'] },
+/** A served API group's protobuf package: its folder under proto/ and its proto package name
+ *  (each + "/VERSION"), and the versions vendored. */
+interface GroupPackage {
+  dir: string;
+  pkg: string;
+  versions: readonly string[];
+}
+const api = (name: string, versions: readonly string[]): GroupPackage => ({ dir: `k8s.io/api/${name}`, pkg: `k8s.io.api.${name}`, versions });
+
+/** API group → its package: the groups Kite serves built-in kinds of. */
+const GROUP_PACKAGES: Readonly<Record<string, GroupPackage>> = {
+  '': api('core', ['v1']),
+  apps: api('apps', ['v1']),
+  'authentication.k8s.io': api('authentication', ['v1']),
+  autoscaling: api('autoscaling', ['v1', 'v2']),
+  batch: api('batch', ['v1']),
+  'certificates.k8s.io': api('certificates', ['v1']),
+  'coordination.k8s.io': api('coordination', ['v1']),
+  'discovery.k8s.io': api('discovery', ['v1']),
+  'events.k8s.io': api('events', ['v1']),
+  policy: api('policy', ['v1']),
+  'rbac.authorization.k8s.io': api('rbac', ['v1']),
+  'scheduling.k8s.io': api('scheduling', ['v1']),
+  'apiextensions.k8s.io': {
+    dir: 'k8s.io/apiextensions-apiserver/pkg/apis/apiextensions',
+    pkg: 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions',
+    versions: ['v1'],
+  },
 };
 const META_PACKAGE = 'k8s.io.apimachinery.pkg.apis.meta.v1';
 /** meta/v1 kinds that every group version also registers (client-go sends DeleteOptions bodies). */
 const META_KINDS = new Set(['DeleteOptions', 'CreateOptions', 'UpdateOptions', 'PatchOptions', 'GetOptions', 'ListOptions', 'Status']);
-const API_FILES = Object.values(GROUP_PACKAGES).flatMap(({ pkg, versions }) => versions.map((v) => `k8s.io/api/${pkg}/${v}/generated.proto`));
+const API_FILES = Object.values(GROUP_PACKAGES).flatMap(({ dir, versions }) => versions.map((v) => `${dir}/${v}/generated.proto`));
 
 /** One Go field's JSON facts, from its json tag and type. */
 export interface FieldTag {
@@ -90,7 +103,7 @@ export function servesProtobuf(group: string, version: string): boolean {
 /** The message of a kind in a group version, or undefined when none is registered. */
 export function messageFor(group: string, version: string, kind: string): protobuf.Type | undefined {
   if (!servesProtobuf(group, version) || !/^[A-Za-z]\w*$/.test(kind)) return undefined;
-  const name = META_KINDS.has(kind) ? `${META_PACKAGE}.${kind}` : `k8s.io.api.${GROUP_PACKAGES[group]?.pkg ?? ''}.${version}.${kind}`;
+  const name = META_KINDS.has(kind) ? `${META_PACKAGE}.${kind}` : `${GROUP_PACKAGES[group]?.pkg ?? ''}.${version}.${kind}`;
   const found = protoSchema().root.lookup(name);
   return found instanceof protobuf.Type ? found : undefined;
 }

@@ -4,8 +4,8 @@
 import protobuf from 'protobufjs';
 
 /** One field: [number, value]. Strings and bytes are length-delimited, numbers and booleans
- *  varints, arrays of fields embedded messages. */
-export type Field = readonly [number, string | number | boolean | Uint8Array | readonly Field[]];
+ *  varints, { double } 64-bit floats, arrays of fields embedded messages. */
+export type Field = readonly [number, string | number | boolean | Uint8Array | { double: number } | readonly Field[]];
 
 /** A message's bytes. */
 export function pb(fields: readonly Field[]): Uint8Array {
@@ -13,10 +13,13 @@ export function pb(fields: readonly Field[]): Uint8Array {
   for (const [n, v] of fields) {
     if (typeof v === 'number' || typeof v === 'boolean') {
       w.uint32((n << 3) | 0).int64(Number(v));
+    } else if (typeof v === 'string') {
+      w.uint32((n << 3) | 2).string(v);
+    } else if ('double' in v) {
+      w.uint32((n << 3) | 1).double(v.double);
     } else {
       w.uint32((n << 3) | 2);
-      if (typeof v === 'string') w.string(v);
-      else if (v instanceof Uint8Array) w.bytes(v);
+      if (v instanceof Uint8Array) w.bytes(v);
       else w.bytes(pb(v));
     }
   }

@@ -5,7 +5,7 @@
 
 import protobuf from 'protobufjs';
 import type { ProtoSchema } from './schema.js';
-import { toNumber, wellKnown, type Decoded } from './well-known.js';
+import { JSON_SCHEMA_PROPS, toNumber, wellKnown, type Decoded } from './well-known.js';
 
 type Json = Record<string, unknown>;
 
@@ -29,7 +29,7 @@ const isZero = (field: protobuf.Field, v: unknown): boolean => {
 /** The JSON of a message; undefined where Go would write null (a zero Time, an empty RawExtension). */
 export function message(schema: ProtoSchema, type: protobuf.Type, m: Decoded): unknown {
   const special = wellKnown(type.fullName);
-  if (special) return special(m);
+  if (special) return special(m, (nested) => message(schema, schema.root.lookupType(JSON_SCHEMA_PROPS), nested));
   if (schema.isSlice(type)) {
     const items = type.fields['items'];
     return items ? ((m['items'] as unknown[] | undefined) ?? []).map((v) => value(schema, items, v)) : [];

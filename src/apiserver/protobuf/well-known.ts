@@ -1,7 +1,9 @@
-// The apimachinery types whose JSON is not their protobuf message's fields: Time and MicroTime
-// (RFC 3339 strings), Duration (a Go duration string), IntOrString (a number or a string),
-// Quantity (its string), RawExtension and FieldsV1 (embedded JSON). Each converter takes the
-// decoded message and returns the JSON value, or undefined where Go's JSON would write null.
+// The types whose JSON is not their protobuf message's fields (their Go types marshal themselves):
+// Time and MicroTime (RFC 3339 strings), Duration (a Go duration string), IntOrString (a number or
+// a string), Quantity (its string), RawExtension, FieldsV1 and apiextensions' JSON (embedded
+// JSON), and JSONSchemaPropsOrArray|OrBool|OrStringArray (a schema, or an array or a boolean).
+// Each converter gets the decoded message (and a converter for nested schemas) and returns the
+// JSON value, or undefined where Go's JSON would write null.
 
 import { newBadRequest } from '../../api/status-errors.js';
 
@@ -9,6 +11,10 @@ import { newBadRequest } from '../../api/status-errors.js';
 export type Decoded = Record<string, unknown>;
 
 const PREFIX = '.k8s.io.apimachinery.pkg.';
+const EXTENSIONS = '.k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.';
+
+/** Converts a nested JSONSchemaProps message. */
+export type SchemaConverter = (m: Decoded) => unknown;
 
 /** int64 fields decode as Long objects (or numbers); JSON wants numbers. */
 export function toNumber(value: unknown): number {
@@ -62,7 +68,7 @@ function intOrString(m: Decoded): number | string {
 }
 
 /** runtime.RawExtension, metav1.FieldsV1: JSON bytes, embedded as JSON; empty is null. */
-function embeddedJson(raw: unknown, what: string): unknown {
+export function embeddedJson(raw: unknown, what: string): unknown {
   if (!(raw instanceof Uint8Array) || raw.length === 0) return undefined;
   try {
     return JSON.parse(Buffer.from(raw).toString('utf8')) as unknown;
@@ -71,7 +77,10 @@ function embeddedJson(raw: unknown, what: string): unknown {
   }
 }
 
-const CONVERTERS: Readonly<Record<string, (m: Decoded) => unknown>> = {
+const schemas = (m: Decoded, key: string): Decoded[] => (m[key] as Decoded[] | undefined) ?? [];
+const has = (m: Decoded, key: string): boolean => Object.prototype.hasOwnProperty.call(m, key);
+
+const CONVERTERS: Readonly<Record<string, (m: Decoded, schema: SchemaConverter) => unknown>> = {
   [`${PREFIX}apis.meta.v1.Time`]: time,
   [`${PREFIX}apis.meta.v1.MicroTime`]: microTime,
   [`${PREFIX}apis.meta.v1.Duration`]: (m) => goDuration(toNumber(m['duration'])),
@@ -80,9 +89,24 @@ const CONVERTERS: Readonly<Record<string, (m: Decoded) => unknown>> = {
   [`${PREFIX}api.resource.Quantity`]: (m) => (m['string'] === undefined || m['string'] === '' ? '0' : String(m['string'])),
   [`${PREFIX}api.resource.QuantityValue`]: (m) => (m['string'] === undefined || m['string'] === '' ? '0' : String(m['string'])),
   [`${PREFIX}runtime.RawExtension`]: (m) => embeddedJson(m['raw'], 'a RawExtension'),
+  [`${EXTENSIONS}JSON`]: (m) => embeddedJson(m['raw'], 'a JSON value'),
+  [`${EXTENSIONS}JSONSchemaPropsOrArray`]: (m, schema) => {
+    const list = schemas(m, 'jSONSchemas');
+    if (list.length > 0) return list.map(schema);
+    return has(m, 'schema') ? schema(m['schema'] as Decoded) : undefined;
+  },
+  [`${EXTENSIONS}JSONSchemaPropsOrBool`]: (m, schema) => (has(m, 'schema') ? schema(m['schema'] as Decoded) : m['allows'] === true),
+  [`${EXTENSIONS}JSONSchemaPropsOrStringArray`]: (m, schema) => {
+    const list = (m['property'] as string[] | undefined) ?? [];
+    if (list.length > 0) return list;
+    return has(m, 'schema') ? schema(m['schema'] as Decoded) : undefined;
+  },
 };
 
 /** The converter of a well-known type, by the message's full name (".k8s.io...."). */
-export function wellKnown(fullName: string): ((m: Decoded) => unknown) | undefined {
+export function wellKnown(fullName: string): ((m: Decoded, schema: SchemaConverter) => unknown) | undefined {
   return CONVERTERS[fullName];
 }
+
+/** The full name of apiextensions' JSONSchemaProps, which the schema converters nest. */
+export const JSON_SCHEMA_PROPS = `${EXTENSIONS}JSONSchemaProps`;
