@@ -1,5 +1,5 @@
 // Kubernetes protobuf request bodies end to end: the real kubectl (v1.32), whose typed-client
-// commands (create configmap|secret|deployment|…, run, expose, drain) send
+// commands (create configmap|secret|deployment|…, run, expose, drain, certificate approve) send
 // application/vnd.kubernetes.protobuf, against a started `kite server`; and the edge cases
 // (protobuf-only Accept, mismatched kinds, malformed bodies, custom resources) over raw HTTPS.
 
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { body, entry, type Field } from '../src/apiserver/protobuf/test-support.js';
+import { createCertificateRequest } from '../src/util/pki/csr.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
 import { adminTls, startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import { RawClient, type RawResponse } from './support/raw-client.js';
@@ -136,6 +137,24 @@ describe('protobuf request bodies', () => {
       const r = await kubectl(server.kubeconfig, ['get', 'pod', 'on-n1', '-o', 'jsonpath={.metadata.deletionTimestamp}']);
       return r.code !== 0 || r.stdout !== '';
     });
+  });
+
+  it('approves a certificate signing request (a protobuf PUT of approval, with bytes and times)', async () => {
+    const { csrPem } = await createCertificateRequest({ commonName: 'alice', organizations: ['dev'] });
+    const request = Buffer.from(csrPem).toString('base64');
+    const csr = {
+      apiVersion: 'certificates.k8s.io/v1',
+      kind: 'CertificateSigningRequest',
+      metadata: { name: 'alice' },
+      spec: { request, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'] },
+    };
+    await kubectlOk(server.kubeconfig, ['create', '-f', '-'], { input: JSON.stringify(csr) });
+    await k('certificate', 'approve', 'alice');
+    const approved = await get('csr', 'alice');
+    assert.equal(at(approved, 'spec.request'), request, 'the request bytes survive the round trip');
+    assert.equal(at(approved, 'status.conditions.0.type'), 'Approved');
+    assert.equal(at(approved, 'status.conditions.0.reason'), 'KubectlApprove');
+    assert.match(at(approved, 'status.conditions.0.lastUpdateTime') as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
   it('updates objects and the status subresource with protobuf PUTs', async () => {
