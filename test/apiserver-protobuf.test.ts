@@ -124,12 +124,14 @@ describe('protobuf request bodies', () => {
     assert.deepEqual([at(crb, 'subjects.0.kind'), at(crb, 'subjects.0.name'), at(crb, 'subjects.0.namespace')], ['ServiceAccount', 'ci', 'default']);
   });
 
-  it('evicts pods with kubectl drain (a protobuf Eviction)', async () => {
-    await kubectlOk(server.kubeconfig, ['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }) });
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'on-n1' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } };
-    await kubectlOk(server.kubeconfig, ['create', '-f', '-'], { input: JSON.stringify(pod) });
-    // No kubelet runs here to finish the pod, so drain's wait for it to go times out; the eviction
-    // itself must have been accepted.
+  it('evicts and deletes pods with kubectl drain (a protobuf Eviction, protobuf DeleteOptions)', async () => {
+    const create = (obj: object) => kubectlOk(server.kubeconfig, ['create', '-f', '-'], { input: JSON.stringify(obj) });
+    for (const node of ['n1', 'n2']) {
+      await create({ apiVersion: 'v1', kind: 'Node', metadata: { name: node } });
+      await create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `on-${node}` }, spec: { nodeName: node, containers: [{ name: 'c', image: 'busybox' }] } });
+    }
+    // No kubelet runs here to finish the pods, so drain's wait for them to go times out; the
+    // eviction and the deletion themselves must have been accepted.
     const drain = await kubectl(server.kubeconfig, ['drain', 'n1', '--force', '--timeout=1s']);
     assert.match(drain.stdout + drain.stderr, /evicting pod default\/on-n1/);
     assert.doesNotMatch(drain.stdout + drain.stderr, /error when evicting/);
@@ -137,6 +139,8 @@ describe('protobuf request bodies', () => {
       const r = await kubectl(server.kubeconfig, ['get', 'pod', 'on-n1', '-o', 'jsonpath={.metadata.deletionTimestamp}']);
       return r.code !== 0 || r.stdout !== '';
     });
+    await kubectl(server.kubeconfig, ['drain', 'n2', '--force', '--disable-eviction', '--grace-period=7', '--timeout=1s']);
+    assert.equal(await k('get', 'pod', 'on-n2', '-o', 'jsonpath={.metadata.deletionGracePeriodSeconds}'), '7', "DeleteOptions' grace period");
   });
 
   it('approves a certificate signing request (a protobuf PUT of approval, with bytes and times)', async () => {
