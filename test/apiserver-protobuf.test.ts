@@ -161,7 +161,7 @@ describe('protobuf request bodies', () => {
     assert.match(at(approved, 'status.conditions.0.lastUpdateTime') as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
-  it('updates objects and the status subresource with protobuf PUTs', async () => {
+  it('updates objects, status and scale, and binds pods, with protobuf bodies', async () => {
     const created = await send('POST', '/api/v1/namespaces/default/configmaps', body('v1', 'ConfigMap', [meta('raw'), entry(2, 'a', '1')]));
     assert.equal(created.status, 201, created.body.toString());
     const rv = json(created, 'metadata.resourceVersion') as string;
@@ -177,6 +177,16 @@ describe('protobuf request bodies', () => {
     assert.equal(at(written, 'status.observedGeneration'), 5);
     assert.equal(at(written, 'status.replicas'), 2);
     assert.equal(at(written, 'spec.replicas'), 2, 'a status update leaves the spec alone');
+
+    const scale = await send('PUT', '/apis/apps/v1/namespaces/default/deployments/web/scale', body('autoscaling/v1', 'Scale', [meta('web'), [2, [[1, 4]]]]));
+    assert.equal(scale.status, 200, scale.body.toString());
+    assert.equal(at(await get('deployment', 'web'), 'spec.replicas'), 4);
+
+    await kubectlOk(server.kubeconfig, ['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }) });
+    const binding = body('v1', 'Binding', [meta('unbound'), [2, [[1, 'Node'], [2, ''], [3, 'n1'], [4, ''], [5, 'v1'], [6, ''], [7, '']]]]);
+    const bound = await send('POST', '/api/v1/namespaces/default/pods/unbound/binding', binding);
+    assert.equal(bound.status, 201, bound.body.toString());
+    assert.equal(await k('get', 'pod', 'unbound', '-o', 'jsonpath={.spec.nodeName}'), 'n1');
   });
 
   it('answers as kube-apiserver does: 406 for protobuf-only Accept, 400 for mismatched kinds and bad bytes, 415 for custom resources', async () => {
