@@ -186,6 +186,13 @@ describe('decodeProtobuf', () => {
     assert.deepEqual(opts, { apiVersion: 'apps/v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, propagationPolicy: 'Foreground' });
   });
 
+  it('reads map entries without a value as the zero value, and keeps a "__proto__" key as data', () => {
+    const quota = decodeProtobuf(body('v1', 'ResourceQuota', [meta('q'), [2, [[1, [[1, 'pods']]]]]]), CORE);
+    assert.deepEqual(quota['spec'], { hard: { pods: '0' } });
+    const cm = decodeProtobuf(body('v1', 'ConfigMap', [meta('x'), entry(2, '__proto__', 'v'), [2, [[1, 'k']]]]), CORE);
+    assert.deepEqual(cm['data'], JSON.parse('{"__proto__":"v","k":""}'));
+  });
+
   it('ignores unknown fields', () => {
     const obj = decodeProtobuf(body('v1', 'ConfigMap', [meta('x'), [99, 'future'], [98, 7]]), CORE);
     assert.deepEqual(obj, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });

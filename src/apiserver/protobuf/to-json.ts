@@ -11,9 +11,10 @@ type Json = Record<string, unknown>;
 
 const INT_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
 
-/** One value of a field (an element, for repeated fields; a value, for maps). */
+/** One value of a field (an element, for repeated fields; a value, for maps: a map entry without
+ *  its value is the Go zero value). */
 function value(schema: ProtoSchema, field: protobuf.Field, v: unknown): unknown {
-  if (field.resolvedType instanceof protobuf.Type) return message(schema, field.resolvedType, v as Decoded);
+  if (field.resolvedType instanceof protobuf.Type) return message(schema, field.resolvedType, (v ?? {}) as Decoded);
   if (field.resolvedType instanceof protobuf.Enum) return v;
   if (field.type === 'bytes') return Buffer.from(v as Uint8Array).toString('base64');
   if (INT_TYPES.has(field.type)) return toNumber(v);
