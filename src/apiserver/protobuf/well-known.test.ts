@@ -32,6 +32,8 @@ it('writes Time to the second and MicroTime to the microsecond, in UTC; an empty
   assert.equal(convert(`${META}MicroTime`, { seconds: 1714557600, nanos: 5_000 }), '2024-05-01T10:00:00.000005Z');
   assert.equal(convert(`${META}MicroTime`, { seconds: 1714557600 }), '2024-05-01T10:00:00.000000Z');
   assert.equal(convert(`${META}Duration`, { duration: 300e9 }), '5m0s');
+  assert.equal(convert(`${META}Time`, { seconds: -62_135_596_800 }), '0001-01-01T00:00:00Z');
+  assert.throws(() => convert(`${META}Time`, { seconds: 253_402_300_800 }), (err: unknown) => (err as { code?: number }).code === 400);
 });
 
 it('writes IntOrString as a number or a string, Quantity as its string', () => {

@@ -25,17 +25,28 @@ export function toNumber(value: unknown): number {
 
 const isEmpty = (m: Decoded): boolean => Object.keys(m).length === 0;
 
+/** Seconds since the epoch of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: RFC 3339 years. */
+const MIN_SECONDS = -62_135_596_800;
+const MAX_SECONDS = 253_402_300_799;
+
+/** The UTC date of a Timestamp's seconds, in the range Go's JSON encoder can write. */
+function utc(m: Decoded): string {
+  const seconds = toNumber(m['seconds']);
+  if (!(seconds >= MIN_SECONDS && seconds <= MAX_SECONDS)) throw newBadRequest('error decoding protobuf request body: a time is outside the years 0001 to 9999');
+  return new Date(seconds * 1000).toISOString();
+}
+
 /** metav1.Time: seconds precision in UTC ("2024-05-01T10:00:00Z"); an empty message is the zero time (null). */
 function time(m: Decoded): string | undefined {
   if (isEmpty(m)) return undefined;
-  return new Date(toNumber(m['seconds']) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return utc(m).replace(/\.\d+Z$/, 'Z');
 }
 
 /** metav1.MicroTime: six fractional digits ("2024-05-01T10:00:00.123456Z"). */
 function microTime(m: Decoded): string | undefined {
   if (isEmpty(m)) return undefined;
   const micros = String(Math.floor(toNumber(m['nanos']) / 1000)).padStart(6, '0');
-  return new Date(toNumber(m['seconds']) * 1000).toISOString().replace(/\.\d+Z$/, `.${micros}Z`);
+  return utc(m).replace(/\.\d+Z$/, `.${micros}Z`);
 }
 
 /** Go's time.Duration.String(): "1h2m3.5s", "1.5ms", "0s". */
