@@ -43,8 +43,8 @@ describe('kubectl against kite server', () => {
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.match(out, new RegExp(`^${ns}\\s+Active`, 'm'));
   });
 
-  // `kubectl create configmap` and other typed-client commands send protobuf bodies, which Kite
-  // does not decode yet; apply and create -f send JSON.
+  // create -f sends JSON; `kubectl create configmap` and the other typed-client commands send
+  // protobuf (test/apiserver-protobuf.test.ts).
   it('creates, gets, labels and deletes a configmap', async () => {
     await kubectlOk(kubeconfig, ['create', '-f', '-'], {
       input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n',

@@ -1,9 +1,11 @@
-// Request bodies → objects: JSON or YAML by Content-Type, with the duplicate fields a strict
-// decoder reports (JSON.parse silently keeps the last one; kube-apiserver with
-// fieldValidation=Strict refuses them).
+// Request bodies → objects: JSON, YAML or (for built-in kinds) Kubernetes protobuf by
+// Content-Type, with the duplicate fields a strict decoder reports (JSON.parse silently keeps the
+// last one; kube-apiserver with fieldValidation=Strict refuses them). Protobuf is decoded to the
+// same JSON form in ../protobuf/.
 
 import { parseDocument } from 'yaml';
 import { newBadRequest, newUnsupportedMediaType } from '../../api/status-errors.js';
+import { decodeProtobuf, PROTOBUF_MEDIA_TYPE, servesProtobuf, type ProtobufTarget } from '../protobuf/index.js';
 
 export interface Decoded {
   value: unknown;
@@ -11,19 +13,31 @@ export interface Decoded {
   duplicates: string[];
 }
 
-/** What this server decodes (protobuf, which kubectl's typed clients send, is not yet among them). */
+/** What this server decodes: custom resources JSON and YAML, built-in kinds protobuf too. */
 const JSON_TYPES = ['application/json', 'application/yaml'];
+const ALL_TYPES = [...JSON_TYPES, PROTOBUF_MEDIA_TYPE];
 
 export function mediaType(contentType: string | undefined): string {
   return (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? 'application/json';
 }
 
-export function decodeBody(body: Buffer, contentType: string | undefined): Decoded {
+/**
+ * Decodes a body by its Content-Type. `target` is the group, version and kind the endpoint
+ * expects: protobuf is accepted for the built-in API groups and refused (415) for custom ones.
+ */
+export function decodeBody(body: Buffer, contentType: string | undefined, target: ProtobufTarget): Decoded {
   const type = mediaType(contentType);
+  const protobuf = servesProtobuf(target.group, target.version);
+  if (type === PROTOBUF_MEDIA_TYPE && protobuf) {
+    const value = decodeProtobuf(body, target);
+    // Embedded JSON (RawExtension, FieldsV1) nests freely: refuse hostile depth as for YAML.
+    findDuplicateKeys(JSON.stringify(value));
+    return { value, duplicates: [] };
+  }
   const text = body.toString('utf8');
   if (type === 'application/json' || type.endsWith('+json')) return decodeJson(text);
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return decodeYaml(text);
-  throw newUnsupportedMediaType(JSON_TYPES);
+  throw newUnsupportedMediaType(protobuf ? ALL_TYPES : JSON_TYPES);
 }
 
 /** Nesting deeper than this is refused (Go's JSON decoder stops at 10,000; Kite's recursive
@@ -129,12 +143,16 @@ export function findDuplicateKeys(text: string): string[] {
   return found;
 }
 
-/** The body of a subresource request (a Binding, an Eviction): an object whose metadata.name, if
- *  given, must be the name in the URL. */
-export function decodeNamedBody<T extends { metadata?: { name?: string } }>(body: Buffer, contentType: string | undefined, name: string, kind: string): T {
-  const { value } = decodeBody(body, contentType);
+/** The body of a subresource request (a Binding, an Eviction): an object of the target's kind whose
+ *  metadata.name, if given, must be the name in the URL. */
+export function decodeNamedBody<T extends { metadata?: { name?: string } }>(body: Buffer, contentType: string | undefined, name: string, target: ProtobufTarget): T {
+  const { kind } = target;
+  const { value } = decodeBody(body, contentType, target);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw newBadRequest(`the body must be a ${kind} object`);
-  const obj = value as T;
+  const obj = value as T & { kind?: unknown };
+  if (obj.kind !== undefined && obj.kind !== kind) {
+    throw newBadRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind})`);
+  }
   if (obj.metadata?.name !== undefined && obj.metadata.name !== name) {
     throw newBadRequest(`name in URL does not match name in ${kind} object`);
   }

@@ -36,7 +36,7 @@ export async function handleBinding(
   now: () => string,
   dryRun: boolean,
 ): Promise<void> {
-  const binding = decodeNamedBody<Binding>(await readBody(req), req.headers['content-type'], name, 'Binding');
+  const binding = decodeNamedBody<Binding>(await readBody(req), req.headers['content-type'], name, { group: '', version: 'v1', kind: 'Binding' });
   const node = binding.target?.name;
   if (!node) throw newBadRequest('Binding target.name is required');
   if (binding.target?.kind && binding.target.kind !== 'Node') {

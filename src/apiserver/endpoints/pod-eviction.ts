@@ -40,7 +40,7 @@ export async function handleEviction(
   now: () => string,
   dryRun: boolean,
 ): Promise<void> {
-  const eviction = decodeNamedBody<Eviction>(await readBody(req), req.headers['content-type'], name, 'Eviction');
+  const eviction = decodeNamedBody<Eviction>(await readBody(req), req.headers['content-type'], name, { group: 'policy', version: 'v1', kind: 'Eviction' });
   const pod = (await pods.get(namespace, name)) as Pod;
   const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || pod.status?.phase === 'Pending';
   if (!terminal && budgets && !pod.metadata?.deletionTimestamp) {

@@ -11,6 +11,7 @@ import {
 } from '../../api/status-errors.js';
 import type { DeleteOptions, RestStore } from '../registry/rest-store.js';
 import { apiVersionOf, verbsOf, type ResourceDefinition, type Strategy, type Verb } from '../registry/resource.js';
+import { assertAcceptable } from './accept.js';
 import { decodeBody, mediaType } from './decode.js';
 import { readBody, writeJson, type ApiRequest, type ApiResponse } from './http.js';
 import type { RequestInfo } from './request-info.js';
@@ -36,6 +37,7 @@ export async function handleResource(
   ctx: ResourceContext,
 ): Promise<void> {
   const def = store.def as unknown as ResourceDefinition;
+  assertAcceptable(req.headers.accept);
   const ns = def.namespaced ? info.namespace : undefined;
   if (def.namespaced && !ns && info.verb !== 'list' && info.verb !== 'watch') {
     throw newBadRequest('the server could not find the requested resource: a namespace is required');
@@ -147,7 +149,7 @@ export async function handleResource(
       return respondObject(req, res, 200, def, object, query, ctx);
     }
     case 'delete': {
-      const options = await deleteOptions(req, query);
+      const options = await deleteOptions(req, query, def);
       const result = await store.delete(ns, name, { ...options, ...write });
       if (!result.deleted) return respondObject(req, res, 200, def, result.object, query, ctx);
       return writeJson(res, 200, {
@@ -159,7 +161,7 @@ export async function handleResource(
       });
     }
     case 'deletecollection': {
-      const options = await deleteOptions(req, query);
+      const options = await deleteOptions(req, query, def);
       const predicate = buildPredicate(def, query);
       const { items } = await store.list(ns, { predicate });
       const deleted: Obj[] = [];
@@ -206,7 +208,7 @@ async function decodeObject(
   ctx: ResourceContext,
 ): Promise<Obj> {
   const body = await readBody(req);
-  const { value, duplicates } = decodeBody(body, req.headers['content-type']);
+  const { value, duplicates } = decodeBody(body, req.headers['content-type'], def);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw newBadRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
   }
@@ -244,11 +246,11 @@ function includeObject(query: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-async function deleteOptions(req: ApiRequest, query: URLSearchParams): Promise<DeleteOptions> {
+async function deleteOptions(req: ApiRequest, query: URLSearchParams, def: ResourceDefinition): Promise<DeleteOptions> {
   const options: DeleteOptions = {};
   const body = await readBody(req);
   if (body.length > 0) {
-    const { value } = decodeBody(body, req.headers['content-type'] ?? 'application/json');
+    const { value } = decodeBody(body, req.headers['content-type'] ?? 'application/json', { group: def.group, version: def.version, kind: 'DeleteOptions' });
     const o = (value ?? {}) as {
       gracePeriodSeconds?: number;
       propagationPolicy?: DeleteOptions['propagationPolicy'];

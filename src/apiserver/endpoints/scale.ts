@@ -67,7 +67,7 @@ export async function handleScale(
     (current) => {
       const parent = current as Scalable;
       const scale = toScale(parent);
-      const wanted = (verb === 'update' ? decodeBody(body, req.headers['content-type']).value : applyPatch(type, scale, body, NO_PATCH_META)) as Scale;
+      const wanted = (verb === 'update' ? decodeBody(body, req.headers['content-type'], { group: 'autoscaling', version: 'v1', kind: 'Scale' }).value : applyPatch(type, scale, body, NO_PATCH_META)) as Scale;
       const replicas = wanted?.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
         throw newInvalid({ group: 'autoscaling', kind: 'Scale' }, name, [
