@@ -32,8 +32,9 @@ const files = ['src', 'test']
   .filter((f) => f.endsWith('.test.js'))
   // a compiled test whose source was removed is stale output, not a test
   .filter((f) => existsSync(join(root, relative(join(root, 'dist'), f).replace(/\.js$/, '.ts'))))
-  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .map((f) => relative(root, f))
+  // filters match the path inside the repository, never the checkout's own location
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {
   process.stdout.write('no test files matched\n');
