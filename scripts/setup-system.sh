@@ -5,15 +5,23 @@
 set -euo pipefail
 
 # program -> Debian package that provides it
+# (a path for programs outside PATH, e.g. the CNI plugins in /usr/lib/cni)
 declare -A packages=(
   [etcd]=etcd-server
+  [containerd]=containerd
+  [runc]=runc
+  [/usr/lib/cni/bridge]=containernetworking-plugins
+  [/bin/busybox]=busybox-static
 )
 
 missing=()
 for program in "${!packages[@]}"; do
-  if ! command -v "$program" >/dev/null 2>&1 && [ ! -x "/usr/bin/$program" ]; then
-    missing+=("${packages[$program]}")
+  if [[ $program == /* ]]; then
+    [ -x "$program" ] && continue
+  elif command -v "$program" >/dev/null 2>&1 || [ -x "/usr/bin/$program" ]; then
+    continue
   fi
+  missing+=("${packages[$program]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -29,4 +37,8 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if printf '%s\n' "${missing[@]}" | grep -qx etcd-server; then
   (systemctl stop etcd 2>/dev/null || service etcd stop 2>/dev/null || true) >/dev/null 2>&1
   pkill -x etcd -U etcd 2>/dev/null || true
+fi
+# Likewise a system containerd: Kite's tests start a private one (own socket, root and state).
+if printf '%s\n' "${missing[@]}" | grep -qx containerd; then
+  (systemctl stop containerd 2>/dev/null || service containerd stop 2>/dev/null || true) >/dev/null 2>&1
 fi
