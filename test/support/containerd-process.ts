@@ -116,7 +116,7 @@ disabled_plugins = [
   stream_server_port = "0"
   enable_selinux = false
   disable_apparmor = true
-  restrict_oom_score_adj = false
+  restrict_oom_score_adj = true
   [${cri}.containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
