@@ -65,57 +65,58 @@ const withChannel = (channel: number, data: Buffer): Buffer => Buffer.concat([Bu
 /** Connects to an exec or attach URL and wraps the WebSocket as a StreamSession. */
 export async function openStreamSession(url: string, options: StreamOptions, dial: StreamDialer): Promise<StreamSession> {
   const target = new URL(url);
-  const ws = await connectWebSocket(await dial(target), target, EXEC_PROTOCOLS);
   const stdout = options.stdout ? new PassThrough() : undefined;
   const stderr = options.stderr && !options.tty ? new PassThrough() : undefined;
   let errorText = '';
-  const stdin = options.stdin
-    ? new Writable({
-        write(chunk: Buffer, _encoding, callback) {
-          try {
-            ws.send(withChannel(STDIN, chunk));
-            callback();
-          } catch (err) {
-            callback(err as Error);
-          }
-        },
-        final(callback) {
-          // v4 cannot half-close stdin; the session ends with it.
-          ws.close();
-          callback();
-        },
-      })
-    : undefined;
-  ws.on('message', (message) => {
-    if (message.length === 0) return;
-    const payload = message.subarray(1);
-    switch (message[0]) {
-      case STDOUT:
-        if (payload.length) stdout?.write(payload);
-        break;
-      case STDERR:
-        if (payload.length) (stderr ?? stdout)?.write(payload);
-        break;
-      case ERROR:
-        errorText += payload.toString('utf8');
-        break;
-    }
-  });
-  const exit = new Promise<number>((resolve, reject) => {
-    ws.once('close', () => {
+  let settle: { resolve: (code: number) => void; reject: (err: Error) => void } | undefined;
+  const exit = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+  // A caller may never await exit (a killed session); keep an unobserved rejection quiet.
+  exit.catch(() => undefined);
+  let stdin: Writable | undefined;
+  const ws = await connectWebSocket(await dial(target), target, EXEC_PROTOCOLS, {
+    message(message) {
+      if (message.length === 0) return;
+      const payload = message.subarray(1);
+      switch (message[0]) {
+        case STDOUT:
+          if (payload.length) stdout?.write(payload);
+          break;
+        case STDERR:
+          if (payload.length) (stderr ?? stdout)?.write(payload);
+          break;
+        case ERROR:
+          errorText += payload.toString('utf8');
+          break;
+      }
+    },
+    close() {
       stdout?.end();
       stderr?.end();
       stdin?.destroy();
       try {
-        resolve(exitCodeFromStatus(errorText));
+        settle?.resolve(exitCodeFromStatus(errorText));
       } catch (err) {
-        reject(err);
+        settle?.reject(err as Error);
       }
-    });
+    },
   });
-  ws.on('error', () => ws.destroy());
-  // A caller may never await exit (a killed session); keep an unobserved rejection quiet.
-  exit.catch(() => undefined);
+  if (options.stdin) {
+    stdin = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        try {
+          ws.send(withChannel(STDIN, chunk));
+          callback();
+        } catch (err) {
+          callback(err as Error);
+        }
+      },
+      final(callback) {
+        // v4 cannot half-close stdin; the session ends with it.
+        ws.close();
+        callback();
+      },
+    });
+  }
   return {
     ...(stdin ? { stdin } : {}),
     ...(stdout ? { stdout } : {}),
@@ -137,51 +138,53 @@ export async function openStreamSession(url: string, options: StreamOptions, dia
 export async function openPortForward(url: string, port: number, dial: StreamDialer): Promise<Duplex> {
   const target = new URL(url);
   target.searchParams.append('port', String(port));
-  const ws: WebSocketConnection = await connectWebSocket(await dial(target), target, EXEC_PROTOCOLS);
+  // Each channel opens with the port number (2 bytes) before any data.
   const prefixPending = new Map<number, number>([
     [0, 2],
     [1, 2],
   ]);
   let errorText = '';
+  let ws: WebSocketConnection | undefined;
   const stream = new Duplex({
     read() {
       // data is pushed as it arrives
     },
     write(chunk: Buffer, _encoding, callback) {
       try {
-        ws.send(withChannel(0, chunk));
+        ws!.send(withChannel(0, chunk));
         callback();
       } catch (err) {
         callback(err as Error);
       }
     },
     final(callback) {
-      ws.close();
+      ws?.close();
       callback();
     },
     destroy(err, callback) {
-      ws.close();
+      ws?.close();
       callback(err);
     },
   });
-  ws.on('message', (message) => {
-    if (message.length === 0) return;
-    const channel = message[0]!;
-    let payload = message.subarray(1);
-    const skip = prefixPending.get(channel) ?? 0;
-    if (skip > 0) {
-      const n = Math.min(skip, payload.length);
-      prefixPending.set(channel, skip - n);
-      payload = payload.subarray(n);
-    }
-    if (payload.length === 0) return;
-    if (channel === 0) stream.push(payload);
-    else if (channel === 1) errorText += payload.toString('utf8');
+  ws = await connectWebSocket(await dial(target), target, EXEC_PROTOCOLS, {
+    message(message) {
+      if (message.length === 0) return;
+      const channel = message[0]!;
+      let payload = message.subarray(1);
+      const skip = prefixPending.get(channel) ?? 0;
+      if (skip > 0) {
+        const n = Math.min(skip, payload.length);
+        prefixPending.set(channel, skip - n);
+        payload = payload.subarray(n);
+      }
+      if (payload.length === 0) return;
+      if (channel === 0) stream.push(payload);
+      else if (channel === 1) errorText += payload.toString('utf8');
+    },
+    close() {
+      if (errorText) stream.destroy(new Error(`port-forward to port ${port}: ${errorText}`));
+      else stream.push(null);
+    },
   });
-  ws.once('close', () => {
-    if (errorText) stream.destroy(new Error(`port-forward to port ${port}: ${errorText}`));
-    else stream.push(null);
-  });
-  ws.on('error', () => ws.destroy());
   return stream;
 }

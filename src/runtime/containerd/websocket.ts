@@ -4,7 +4,6 @@
 // its own (the caller's dialer may hand in a TLS socket).
 
 import { createHash, randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -18,14 +17,17 @@ const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
 const OP_PONG = 0xa;
 
-export interface WebSocketEvents {
-  message: [data: Buffer];
-  close: [code: number, reason: string];
-  error: [err: Error];
+/** What the caller hears from a connection. Given up front, so no message that arrives together
+ *  with the handshake response can be missed. */
+export interface WebSocketHandlers {
+  /** Each complete message. */
+  message(data: Buffer): void;
+  /** Once, when the connection is gone (after the close handshake, or with 1006 when it broke). */
+  close(code: number, reason: string): void;
 }
 
-/** An open WebSocket; emits 'message' (each complete message), 'close' once, and 'error'. */
-export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
+/** An open WebSocket. */
+export class WebSocketConnection {
   private buffer: Buffer = Buffer.alloc(0);
   private fragments: Buffer[] = [];
   private closed = false;
@@ -34,13 +36,16 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
   constructor(
     private readonly socket: Duplex,
     readonly protocol: string,
-    head: Buffer,
+    private readonly handlers: WebSocketHandlers,
   ) {
-    super();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err: Error) => this.emit('error', err));
+    socket.on('error', () => this.destroy());
     socket.on('close', () => this.finish(1006, 'connection closed'));
-    if (head.length) queueMicrotask(() => this.onData(head));
+  }
+
+  /** Feeds bytes that arrived with the handshake response. */
+  receive(head: Buffer): void {
+    if (head.length) this.onData(head);
   }
 
   /** Sends one binary message. */
@@ -71,13 +76,19 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
   private finish(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.emit('close', code, reason);
+    this.handlers.close(code, reason);
   }
 
   private onData(chunk: Buffer): void {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     for (;;) {
-      const parsed = parseFrame(this.buffer);
+      let parsed: ReturnType<typeof parseFrame>;
+      try {
+        parsed = parseFrame(this.buffer);
+      } catch {
+        this.destroy();
+        return;
+      }
       if (!parsed) return;
       this.buffer = this.buffer.subarray(parsed.consumed);
       this.onFrame(parsed.fin, parsed.opcode, parsed.payload);
@@ -109,19 +120,16 @@ export class WebSocketConnection extends EventEmitter<WebSocketEvents> {
         this.fragments.push(payload);
         if (!fin) {
           const size = this.fragments.reduce((n, b) => n + b.length, 0);
-          if (size > MAX_MESSAGE_BYTES) {
-            this.emit('error', new Error('WebSocket message too large'));
-            this.destroy();
-          }
+          if (size > MAX_MESSAGE_BYTES) this.destroy();
           return;
         }
         const message = this.fragments.length === 1 ? this.fragments[0]! : Buffer.concat(this.fragments);
         this.fragments = [];
-        this.emit('message', message);
+        this.handlers.message(message);
         return;
       }
       default:
-        this.emit('error', new Error(`WebSocket: unknown opcode ${opcode}`));
+        // an unknown opcode is a protocol error
         this.destroy();
     }
   }
@@ -177,7 +185,7 @@ export function parseFrame(buf: Buffer): { fin: boolean; opcode: number; payload
 }
 
 /** Performs the upgrade handshake for url over socket; resolves with the open connection. */
-export function connectWebSocket(socket: Duplex, url: URL, protocols: string[]): Promise<WebSocketConnection> {
+export function connectWebSocket(socket: Duplex, url: URL, protocols: string[], handlers: WebSocketHandlers): Promise<WebSocketConnection> {
   const key = randomBytes(16).toString('base64');
   const expectedAccept = createHash('sha1').update(key + GUID).digest('base64');
   const request = [
@@ -224,7 +232,9 @@ export function connectWebSocket(socket: Duplex, url: URL, protocols: string[]):
         socket.destroy();
         return reject(new Error('WebSocket handshake: bad Sec-WebSocket-Accept'));
       }
-      resolve(new WebSocketConnection(socket, headers.get('sec-websocket-protocol') ?? '', head));
+      const connection = new WebSocketConnection(socket, headers.get('sec-websocket-protocol') ?? '', handlers);
+      connection.receive(head);
+      resolve(connection);
     };
     const cleanup = (): void => {
       socket.off('data', onData);
