@@ -85,7 +85,7 @@ export function toCriContainerConfig(config: ContainerConfig, sandbox: PodSandbo
     command: config.command,
     args: config.args,
     working_dir: config.workingDir ?? '',
-    envs: config.envs.map((e) => ({ key: e.key, value: e.value })),
+    envs: config.envs.map((e) => ({ key: e.key, value: Buffer.from(e.value, 'utf8') })),
     mounts: config.mounts.map((m) => ({ container_path: m.containerPath, host_path: m.hostPath, readonly: m.readonly })),
     labels: config.labels,
     annotations: config.annotations,

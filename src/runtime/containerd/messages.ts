@@ -75,7 +75,8 @@ export interface CriContainerConfig {
   command: string[];
   args: string[];
   working_dir: string;
-  envs: { key: string; value: string }[];
+  /** KeyValue.value is `bytes` in current cri-api (wire-compatible with the older `string`). */
+  envs: { key: string; value: Buffer }[];
   mounts: CriMount[];
   labels: Labels;
   annotations: Labels;
