@@ -68,10 +68,12 @@ export class ContainerdRuntime implements ContainerRuntime {
   private readonly client: CriClient;
   private readonly dial: StreamDialer;
   private readonly pullTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
   private readonly runtimeHandler: string;
 
   constructor(options: ContainerdRuntimeOptions = {}) {
-    this.client = new CriClient(options.endpoint ?? DEFAULT_CONTAINERD_ENDPOINT, options.clock ?? realClock, options.requestTimeoutMs ?? 120_000);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
+    this.client = new CriClient(options.endpoint ?? DEFAULT_CONTAINERD_ENDPOINT, options.clock ?? realClock, this.requestTimeoutMs);
     this.dial = options.streamDialer ?? tcpDialer;
     this.pullTimeoutMs = options.pullTimeoutMs ?? 600_000;
     this.runtimeHandler = options.runtimeHandler ?? '';
@@ -139,7 +141,8 @@ export class ContainerdRuntime implements ContainerRuntime {
       'StopContainer',
       { container_id: id, timeout: timeoutSeconds },
       { what: 'container', id },
-      this.callTimeoutWith(timeoutSeconds * 1000),
+      // the call lasts as long as the grace period, plus the usual bound
+      this.requestTimeoutMs + Math.max(0, timeoutSeconds) * 1000,
     );
   }
 
@@ -266,10 +269,6 @@ export class ContainerdRuntime implements ContainerRuntime {
 
   async close(): Promise<void> {
     this.client.close();
-  }
-
-  private callTimeoutWith(extraMs: number): number | undefined {
-    return extraMs > 0 ? 120_000 + extraMs : undefined;
   }
 }
 

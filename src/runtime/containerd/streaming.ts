@@ -145,6 +145,9 @@ export async function openPortForward(url: string, port: number, dial: StreamDia
   ]);
   let errorText = '';
   let ws: WebSocketConnection | undefined;
+  // An error before the stream is handed out rejects the open instead (no one could hear it yet).
+  let handedOut = false;
+  let earlyError: Error | undefined;
   const stream = new Duplex({
     read() {
       // data is pushed as it arrives
@@ -182,9 +185,16 @@ export async function openPortForward(url: string, port: number, dial: StreamDia
       else if (channel === 1) errorText += payload.toString('utf8');
     },
     close() {
-      if (errorText) stream.destroy(new Error(`port-forward to port ${port}: ${errorText}`));
-      else stream.push(null);
+      if (!errorText) return void stream.push(null);
+      const err = new Error(`port-forward to port ${port}: ${errorText}`);
+      if (handedOut) stream.destroy(err);
+      else earlyError = err;
     },
   });
+  if (earlyError) {
+    stream.destroy();
+    throw earlyError;
+  }
+  handedOut = true;
   return stream;
 }
