@@ -12,6 +12,7 @@ declare -A packages=(
   [runc]=runc
   [/usr/lib/cni/bridge]=containernetworking-plugins
   [/bin/busybox]=busybox-static
+  [docker-registry]=docker-registry
 )
 
 missing=()
@@ -38,7 +39,10 @@ if printf '%s\n' "${missing[@]}" | grep -qx etcd-server; then
   (systemctl stop etcd 2>/dev/null || service etcd stop 2>/dev/null || true) >/dev/null 2>&1
   pkill -x etcd -U etcd 2>/dev/null || true
 fi
-# Likewise a system containerd: Kite's tests start a private one (own socket, root and state).
-if printf '%s\n' "${missing[@]}" | grep -qx containerd; then
-  (systemctl stop containerd 2>/dev/null || service containerd stop 2>/dev/null || true) >/dev/null 2>&1
-fi
+# Likewise a system containerd and registry: Kite's tests start private ones (own socket, root and
+# state; a registry inside the test's network namespace).
+for service in containerd docker-registry; do
+  if printf '%s\n' "${missing[@]}" | grep -qx "$service"; then
+    (systemctl stop "$service" 2>/dev/null || service "$service" stop 2>/dev/null || true) >/dev/null 2>&1
+  fi
+done

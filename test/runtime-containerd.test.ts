@@ -14,6 +14,7 @@ import { isRuntimeNotFound } from '../src/runtime/errors.js';
 import type { ContainerConfig, ContainerRuntime, ContainerStatus, PodSandboxConfig } from '../src/runtime/runtime.js';
 import { startContainerd, type ContainerdProcess } from './support/containerd-process.js';
 import type { BuiltImage } from './support/oci-image.js';
+import { REGISTRY_PASSWORD, REGISTRY_USER, startRegistry } from './support/registry-process.js';
 import { waitUntil, withTimeout } from './support/wait-until.js';
 
 const BUSYBOX = 'kite.local/busybox:1';
@@ -296,10 +297,45 @@ describe('containerd runtime (CRI v1 over gRPC)', () => {
     assert.ok(fs[0]!.timestamp > 0);
   });
 
+  it('pulls from a registry with basic auth; without or with wrong credentials the pull fails', async () => {
+    const registry = await startRegistry(containerd);
+    try {
+      // its own image (own id): removing it by reference removes every tag of that id
+      const pushed = containerd.addImage({ name: 'kite.local/pushed:1', cmd: ['echo', 'pushed'] });
+      const ref = registry.push(pushed.name, 'kite/pushed:1');
+      await runtime.removeImage(pushed.name);
+      assert.equal(await runtime.imageStatus(ref), undefined);
+      await assert.rejects(runtime.pullImage(ref), /401|unauthorized/i);
+      await assert.rejects(runtime.pullImage(ref, { username: REGISTRY_USER, password: 'wrong' }), /401|unauthorized/i);
+      const imageRef = await runtime.pullImage(ref, { username: REGISTRY_USER, password: REGISTRY_PASSWORD });
+      assert.equal(imageRef, pushed.configDigest);
+      const pulled = await runtime.imageStatus(ref);
+      assert.deepEqual(pulled?.repoTags, [ref]);
+      assert.deepEqual(pulled?.repoDigests, [`${registry.host}/kite/pushed@${pushed.manifestDigest}`]);
+      // the same credentials as one base64 "auth" string
+      await runtime.removeImage(ref);
+      const auth = Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64');
+      assert.equal(await runtime.pullImage(ref, { auth }), pushed.configDigest);
+      await runtime.removeImage(ref);
+    } finally {
+      await registry.stop();
+    }
+  });
+
   it('NotFound from containerd becomes RuntimeNotFoundError', async () => {
     await assert.rejects(runtime.containerStatus('0'.repeat(64)), (err: unknown) => isRuntimeNotFound(err) && err.what === 'container');
     await assert.rejects(runtime.podSandboxStatus('0'.repeat(64)), (err: unknown) => isRuntimeNotFound(err) && err.what === 'sandbox');
     await assert.rejects(runtime.startContainer('0'.repeat(64)), isRuntimeNotFound);
+    const sandbox = sandboxConfig('noimage');
+    const sandboxId = await runtime.runPodSandbox(sandbox);
+    try {
+      await assert.rejects(
+        runtime.createContainer(sandboxId, { ...containerConfig('c', 'true'), image: 'kite.local/absent:1' }, sandbox),
+        (err: unknown) => isRuntimeNotFound(err) && err.what === 'image' && err.id === 'kite.local/absent:1',
+      );
+    } finally {
+      await removeSandbox(sandboxId);
+    }
   });
 
   it('stop and remove leave nothing behind', async () => {

@@ -126,6 +126,9 @@ disabled_plugins = [
         BinaryName = "/usr/sbin/runc"
         Root = "${dir}/runc"
         SystemdCgroup = false
+  # the test registry (registry-process.ts) serves plain HTTP inside the namespace
+  [${cri}.registry.mirrors."127.0.0.1:5000"]
+    endpoint = ["http://127.0.0.1:5000"]
   [${cri}.cni]
     bin_dir = "${CNI_BIN_DIR}"
     conf_dir = "${cniConfDir}"

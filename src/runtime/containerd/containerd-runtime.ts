@@ -127,7 +127,7 @@ export class ContainerdRuntime implements ContainerRuntime {
     const r = await this.client.runtime<{ container_id: string }>(
       'CreateContainer',
       { pod_sandbox_id: podSandboxId, config: toCriContainerConfig(config, sandboxConfig), sandbox_config: toCriSandboxConfig(sandboxConfig) },
-      { what: 'sandbox', id: podSandboxId },
+      { what: 'sandbox', id: podSandboxId, image: config.image },
     );
     return r.container_id;
   }

@@ -23,6 +23,14 @@ export interface CallTarget {
   /** What NOT_FOUND refers to, for RuntimeNotFoundError. */
   what: 'sandbox' | 'container' | 'image';
   id: string;
+  /** The image the call uses: a NOT_FOUND whose message names an image is about this one. */
+  image?: string;
+}
+
+/** The RuntimeNotFoundError for a NOT_FOUND from a call on target. */
+export function notFoundError(target: CallTarget, details: string): RuntimeNotFoundError {
+  if (target.image !== undefined && /\bimage\b/i.test(details)) return new RuntimeNotFoundError('image', target.image);
+  return new RuntimeNotFoundError(target.what, target.id);
 }
 
 type Unary = (request: object, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response: unknown) => void) => void;
@@ -75,7 +83,7 @@ export class CriClient {
     return new Promise<T>((resolve, reject) => {
       fn.call(client, request, new grpc.Metadata(), { deadline }, (err, response) => {
         if (!err) return resolve(response as T);
-        if (err.code === grpc.status.NOT_FOUND && target) return reject(new RuntimeNotFoundError(target.what, target.id));
+        if (err.code === grpc.status.NOT_FOUND && target) return reject(notFoundError(target, err.details || err.message));
         reject(new CriCallError(method, err.code, err.details || err.message));
       });
     });
