@@ -5,6 +5,7 @@ import type {
   AuthConfig,
   Container,
   ContainerConfig,
+  ContainerMetadata,
   ContainerResources,
   ContainerState,
   ContainerStats,
@@ -21,6 +22,7 @@ import type {
   CriAuthConfig,
   CriContainer,
   CriContainerConfig,
+  CriContainerMetadata,
   CriContainerState,
   CriContainerStats,
   CriContainerStatus,
@@ -115,22 +117,10 @@ export function toCriContainerState(state: ContainerState): CriContainerState {
   return found ?? 'CONTAINER_UNKNOWN';
 }
 
+const containerMetadata = (m: CriContainerMetadata | null): ContainerMetadata => ({ name: m?.name ?? '', attempt: m?.attempt ?? 0 });
+
 function sandboxMetadata(m: CriPodSandboxMetadata | null): PodSandboxMetadata {
   return { name: m?.name ?? '', namespace: m?.namespace ?? '', uid: m?.uid ?? '', attempt: m?.attempt ?? 0 };
-}
-
-export function fromCriSandboxStatus(s: CriPodSandboxStatus): PodSandboxStatus {
-  const ips = [s.network?.ip ?? '', ...(s.network?.additional_ips ?? []).map((p) => p.ip)].filter((ip) => ip !== '');
-  return {
-    id: s.id,
-    metadata: sandboxMetadata(s.metadata),
-    state: sandboxStates[s.state] ?? 'notready',
-    createdAt: nsToMs(s.created_at),
-    ips,
-    hostNetwork: s.linux?.namespaces?.options?.network === 'NODE',
-    labels: s.labels,
-    annotations: s.annotations,
-  };
 }
 
 export function fromCriSandbox(s: CriPodSandbox): PodSandbox {
@@ -144,11 +134,16 @@ export function fromCriSandbox(s: CriPodSandbox): PodSandbox {
   };
 }
 
+export function fromCriSandboxStatus(s: CriPodSandboxStatus): PodSandboxStatus {
+  const ips = [s.network?.ip ?? '', ...(s.network?.additional_ips ?? []).map((p) => p.ip)].filter((ip) => ip !== '');
+  return { ...fromCriSandbox(s), ips, hostNetwork: s.linux?.namespaces?.options?.network === 'NODE' };
+}
+
 export function fromCriContainer(c: CriContainer): Container {
   return {
     id: c.id,
     podSandboxId: c.pod_sandbox_id,
-    metadata: { name: c.metadata?.name ?? '', attempt: c.metadata?.attempt ?? 0 },
+    metadata: containerMetadata(c.metadata),
     image: c.image?.image ?? '',
     imageRef: c.image_ref,
     state: containerStates[c.state] ?? 'unknown',
@@ -161,7 +156,7 @@ export function fromCriContainer(c: CriContainer): Container {
 export function fromCriContainerStatus(s: CriContainerStatus): ContainerStatus {
   return {
     id: s.id,
-    metadata: { name: s.metadata?.name ?? '', attempt: s.metadata?.attempt ?? 0 },
+    metadata: containerMetadata(s.metadata),
     state: containerStates[s.state] ?? 'unknown',
     createdAt: nsToMs(s.created_at),
     startedAt: nsToMs(s.started_at),
@@ -182,7 +177,7 @@ export function fromCriStats(s: CriContainerStats): ContainerStats {
   const writable = s.writable_layer?.used_bytes?.value;
   return {
     id: s.attributes?.id ?? '',
-    metadata: { name: s.attributes?.metadata?.name ?? '', attempt: s.attributes?.metadata?.attempt ?? 0 },
+    metadata: containerMetadata(s.attributes?.metadata ?? null),
     timestamp: nsToMs(s.cpu?.timestamp || s.memory?.timestamp || 0),
     cpuUsageCoreNanoSeconds: s.cpu?.usage_core_nano_seconds?.value ?? 0,
     memoryWorkingSetBytes: s.memory?.working_set_bytes?.value ?? 0,

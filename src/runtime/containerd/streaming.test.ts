@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { exitCodeFromStatus, openPortForward, openStreamSession, tcpDialer } from './streaming.js';
-import { binary, fakeWebSocketServer, serverFrame, type Upgrade } from './test-support.js';
+import { binary, fakeWebSocketServer, serverFrame, type Upgrade, waitFor } from './test-support.js';
 
 const nonZero = (code: number): string =>
   JSON.stringify({ metadata: {}, status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } });
@@ -101,11 +101,3 @@ test('port-forward: an error before the stream is handed out rejects the open', 
     await server.close();
   }
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

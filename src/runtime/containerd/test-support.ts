@@ -84,3 +84,12 @@ export async function fakeWebSocketServer(
       }),
   };
 }
+
+/** Polls a synchronous condition (the unit tests' bounded wait). */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

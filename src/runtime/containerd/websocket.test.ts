@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { test } from 'node:test';
-import { binary, fakeWebSocketServer, serverFrame, type Upgrade } from './test-support.js';
+import { binary, fakeWebSocketServer, serverFrame, type Upgrade, waitFor } from './test-support.js';
 import { connectWebSocket, frame, parseFrame } from './websocket.js';
 
 const dial = (url: URL) => connect(Number(url.port), url.hostname);
@@ -67,11 +67,3 @@ test('a refused upgrade rejects with the status line', async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
