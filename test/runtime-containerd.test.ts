@@ -129,6 +129,21 @@ describe('containerd runtime (CRI v1 over gRPC)', () => {
     await runtime.removePodSandbox(id); // idempotent
   });
 
+  it("runs a host-network sandbox in the node's network (here: the test's namespace)", async () => {
+    const config = { ...sandboxConfig('hostnet'), hostNetwork: true };
+    const id = await runtime.runPodSandbox(config);
+    try {
+      const status = await runtime.podSandboxStatus(id);
+      assert.equal(status.hostNetwork, true);
+      assert.deepEqual(status.ips, ['127.0.0.1'], "the node's IPs, as the runtime was told them");
+      const c = await runContainer(id, config, containerConfig('links', 'ip -o link show kite0'));
+      const exited = await waitExited(c);
+      assert.equal(exited.exitCode, 0, 'the bridge of the namespace is visible: the container shares its network');
+    } finally {
+      await removeSandbox(id);
+    }
+  });
+
   it('runs busybox sh: the CRI log file has stdout and stderr, exit codes and reasons pass through', async () => {
     const sandbox = sandboxConfig('logs');
     const sandboxId = await runtime.runPodSandbox(sandbox);

@@ -34,7 +34,8 @@ export interface ContainerdProcess {
   readonly logFile: string;
   /** Opens a TCP connection to host:port inside containerd's network namespace (streaming URLs). */
   dial(url: URL): Promise<Duplex>;
-  /** A runtime client on this containerd (streams dialled into its namespace). */
+  /** A runtime client on this containerd (streams dialled into its namespace; the namespace's
+   *  loopback address stands in for the node's IP). */
   runtime(): ContainerRuntime;
   /** Builds a busybox image and imports it. */
   addImage(spec: ImageSpec): BuiltImage;
@@ -261,7 +262,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
   };
   const clients: ContainerRuntime[] = [];
   const makeRuntime = (): ContainerRuntime => {
-    const runtime = createContainerdRuntime({ endpoint: address, streamDialer: dial, requestTimeoutMs: 60_000 });
+    const runtime = createContainerdRuntime({ endpoint: address, streamDialer: dial, requestTimeoutMs: 60_000, nodeIPs: ['127.0.0.1'] });
     clients.push(runtime);
     return runtime;
   };

@@ -59,6 +59,8 @@ export interface ContainerdRuntimeOptions {
   streamDialer?: StreamDialer;
   /** The CRI runtime handler (RuntimeClass handler) for new sandboxes; default "" (containerd's default runtime). */
   runtimeHandler?: string;
+  /** The node's IPs: a host-network sandbox's IPs (containerd reports none for those). */
+  nodeIPs?: string[];
 }
 
 /** Extra grace for ExecSync's gRPC deadline beyond the command's own timeout. */
@@ -70,6 +72,7 @@ export class ContainerdRuntime implements ContainerRuntime {
   private readonly pullTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly runtimeHandler: string;
+  private readonly nodeIPs: string[];
 
   constructor(options: ContainerdRuntimeOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
@@ -77,6 +80,7 @@ export class ContainerdRuntime implements ContainerRuntime {
     this.dial = options.streamDialer ?? tcpDialer;
     this.pullTimeoutMs = options.pullTimeoutMs ?? 600_000;
     this.runtimeHandler = options.runtimeHandler ?? '';
+    this.nodeIPs = options.nodeIPs ?? [];
   }
 
   async version(): Promise<VersionInfo> {
@@ -105,7 +109,8 @@ export class ContainerdRuntime implements ContainerRuntime {
   async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
     const r = await this.client.runtime<{ status: CriPodSandboxStatus | null }>('PodSandboxStatus', { pod_sandbox_id: id, verbose: false }, { what: 'sandbox', id });
     if (!r.status) throw new CriCallError('PodSandboxStatus', grpc.status.INTERNAL, `no status for sandbox ${id}`);
-    return fromCriSandboxStatus(r.status);
+    const status = fromCriSandboxStatus(r.status);
+    return status.hostNetwork && status.ips.length === 0 ? { ...status, ips: [...this.nodeIPs] } : status;
   }
 
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {

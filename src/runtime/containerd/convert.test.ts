@@ -34,7 +34,9 @@ test('sandbox config: metadata, ports, cgroup parent, pod or node network', () =
   assert.deepEqual(cri.port_mappings, [{ protocol: 'TCP', container_port: 80, host_port: 8080, host_ip: '' }]);
   assert.equal(cri.linux.cgroup_parent, '/kubepods/pod-u1');
   assert.deepEqual(cri.linux.security_context.namespace_options, { network: 'POD', pid: 'CONTAINER', ipc: 'POD' });
-  assert.equal(toCriSandboxConfig({ ...sandbox, hostNetwork: true }).linux.security_context.namespace_options.network, 'NODE');
+  const host = toCriSandboxConfig({ ...sandbox, hostNetwork: true });
+  assert.equal(host.linux.security_context.namespace_options.network, 'NODE');
+  assert.equal(host.hostname, '', "a host-network sandbox keeps the node's hostname");
   assert.equal('dns_config' in cri, false);
 });
 

@@ -49,7 +49,9 @@ function namespaceOptions(hostNetwork: boolean): CriNamespaceOption {
 export function toCriSandboxConfig(config: PodSandboxConfig): CriPodSandboxConfig {
   return {
     metadata: { ...config.metadata },
-    hostname: config.hostname,
+    // A host-network sandbox shares the node's UTS namespace: its hostname is the node's (runc
+    // refuses to set one), so none is sent, as the kubelet does.
+    hostname: config.hostNetwork ? '' : config.hostname,
     log_directory: config.logDirectory,
     ...(config.dnsConfig ? { dns_config: config.dnsConfig } : {}),
     port_mappings: config.portMappings.map((p) => ({
