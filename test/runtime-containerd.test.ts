@@ -258,6 +258,13 @@ describe('containerd runtime (CRI v1 over gRPC)', () => {
       assert.equal(execOut(), 'read:abc\n');
       assert.equal(execErr(), 'e\n');
 
+      // With a tty, stdin too (as kubectl -it): containerd 1.6 drops a tty's output when stdin is off.
+      const tty = await runtime.exec(id, ['sh', '-c', 'tty; echo to-err >&2'], { stdin: true, stdout: true, stderr: true, tty: true });
+      assert.equal(tty.stderr, undefined, 'a tty merges stderr into stdout');
+      const ttyOut = collect(tty.stdout);
+      assert.equal(await withTimeout('tty exec exit', tty.exit, 10_000), 0);
+      assert.match(ttyOut(), /^\/dev\/pts\/\d+\r\nto-err\r\n$/);
+
       const attach = await runtime.attach(id, { stdin: true, stdout: true, stderr: true, tty: false });
       const attachOut = collect(attach.stdout);
       attach.stderr?.resume();
