@@ -1,23 +1,24 @@
 // A private containerd for tests: its own network namespace (made with `ip netns add`, removed at
 // the end, so the CNI bridge and pod veths never touch the host's network), its own config.toml,
-// root, state, gRPC socket, runc root and CNI config (bridge + host-local IPAM on a private
-// /24), the overlayfs snapshotter, runc with the cgroupfs driver, and a locally built pause-like
-// sandbox image imported before use. stop() removes every sandbox through the CRI, stops
-// containerd by pid, ends the shims it started (found by their -address), unmounts what is left
-// under its dirs, removes the namespace, the cgroup parent and the temp dir.
+// root, state, gRPC socket, runc root and CNI config (containerd-config.ts), and a locally built
+// pause-like sandbox image imported before use. stop() removes every sandbox through the CRI,
+// then tears down synchronously — containerd by pid, the shims it started (found by their
+// -address), mounts left under its dir, the namespace, the cgroup parent, the temp dir — the same
+// teardown that runs at process exit when a test dies without stopping it.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { createContainerdRuntime } from '../../src/runtime/containerd/index.js';
 import type { ContainerRuntime } from '../../src/runtime/runtime.js';
+import { CNI_BIN_DIR, PAUSE_IMAGE, cniConfig, configToml } from './containerd-config.js';
+import { netnsDialer } from './netns-dialer.js';
 import { buildBusyboxImage, importImage, type BuiltImage, type ImageSpec } from './oci-image.js';
 import { waitUntil } from './wait-until.js';
 
-export const PAUSE_IMAGE = 'kite.local/pause:1';
-export const CNI_BIN_DIR = '/usr/lib/cni';
+export { PAUSE_IMAGE } from './containerd-config.js';
 
 export interface ContainerdProcess {
   /** The gRPC socket path. */
@@ -44,8 +45,9 @@ export interface ContainerdProcess {
 
 const REQUIRED = [
   ['/usr/bin/containerd', 'containerd'],
-  ['/usr/sbin/runc', 'runc'],
+  ['/usr/bin/ctr', 'containerd'],
   ['/usr/bin/containerd-shim-runc-v2', 'containerd'],
+  ['/usr/sbin/runc', 'runc'],
   [`${CNI_BIN_DIR}/bridge`, 'containernetworking-plugins'],
   [`${CNI_BIN_DIR}/host-local`, 'containernetworking-plugins'],
   [`${CNI_BIN_DIR}/loopback`, 'containernetworking-plugins'],
@@ -55,19 +57,18 @@ const REQUIRED = [
 
 /** Throws naming every program the private containerd needs and the machine lacks. */
 export function checkPrerequisites(): void {
-  const missing = REQUIRED.filter(([path]) => !existsSync(path));
-  if (missing.length) {
+  if (REQUIRED.some(([path]) => !existsSync(path))) {
     spawnSync('bash', [join(repoRoot(), 'scripts', 'setup-system.sh')], { stdio: 'inherit' });
   }
-  const still = REQUIRED.filter(([path]) => !existsSync(path));
-  if (still.length) {
+  const missing = REQUIRED.filter(([path]) => !existsSync(path));
+  if (missing.length) {
     throw new Error(
-      `containerd cannot start: missing ${still.map(([p, pkg]) => `${p} (Debian package ${pkg})`).join(', ')}; run scripts/setup-system.sh as root`,
+      `containerd cannot start: missing ${missing.map(([p, pkg]) => `${p} (Debian package ${pkg})`).join(', ')}; run scripts/setup-system.sh as root`,
     );
   }
   if (process.getuid?.() !== 0) throw new Error('containerd cannot start: the tests must run as root (namespaces, mounts, cgroups)');
   if (!existsSync('/sys/fs/cgroup/memory') && !existsSync('/sys/fs/cgroup/cgroup.controllers')) {
-    throw new Error('containerd cannot start: no memory cgroup at /sys/fs/cgroup');
+    throw new Error('containerd cannot start: no memory cgroup under /sys/fs/cgroup');
   }
 }
 
@@ -75,102 +76,24 @@ function repoRoot(): string {
   let dir = new URL('.', import.meta.url).pathname;
   while (!existsSync(join(dir, 'scripts', 'setup-system.sh'))) {
     const parent = join(dir, '..');
-    if (parent === dir || dir === '/') throw new Error('repository root not found');
+    if (parent === dir) throw new Error('repository root not found');
     dir = parent;
   }
   return dir;
 }
 
-function run(cmd: string, args: string[]): string {
+function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message}`);
-  return r.stdout;
 }
-
-function configToml(dir: string, address: string, cniConfDir: string): string {
-  const cri = 'plugins."io.containerd.grpc.v1.cri"';
-  return `version = 2
-root = "${dir}/root"
-state = "${dir}/state"
-oom_score = 0
-disabled_plugins = [
-  "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing",
-]
-
-[grpc]
-  address = "${address}"
-[ttrpc]
-  address = "${address}.ttrpc"
-[debug]
-  address = ""
-  level = "info"
-[metrics]
-  address = ""
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "${dir}/opt"
-
-[${cri}]
-  sandbox_image = "${PAUSE_IMAGE}"
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  enable_selinux = false
-  disable_apparmor = true
-  restrict_oom_score_adj = true
-  [${cri}.containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [${cri}.containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [${cri}.containerd.runtimes.runc.options]
-        BinaryName = "/usr/sbin/runc"
-        Root = "${dir}/runc"
-        SystemdCgroup = false
-  # the test registry (registry-process.ts) serves plain HTTP inside the namespace
-  [${cri}.registry.mirrors."127.0.0.1:5000"]
-    endpoint = ["http://127.0.0.1:5000"]
-  [${cri}.cni]
-    bin_dir = "${CNI_BIN_DIR}"
-    conf_dir = "${cniConfDir}"
-    max_conf_num = 1
-`;
-}
-
-function cniConfig(subnet: string, bridge: string): string {
-  const base = subnet.replace(/\.0\/24$/, '');
-  return JSON.stringify(
-    {
-      cniVersion: '0.4.0',
-      name: 'kite-test',
-      plugins: [
-        {
-          type: 'bridge',
-          bridge,
-          isGateway: true,
-          ipMasq: false,
-          hairpinMode: true,
-          ipam: { type: 'host-local', ranges: [[{ subnet, gateway: `${base}.1` }]], routes: [{ dst: '0.0.0.0/0' }] },
-        },
-      ],
-    },
-    null,
-    2,
-  );
-}
-
-let counter = 0;
-const running = new Set<ChildProcess>();
-let exitHook = false;
 
 /** Pids of processes whose command line mentions `needle` (the shims of one containerd). */
 function pidsMentioning(needle: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(needle)) pids.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) pids.push(Number(entry));
     } catch {
       // gone
     }
@@ -185,14 +108,90 @@ function mountsUnder(dir: string): string[] {
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+interface Owned {
+  child: ChildProcess;
+  dir: string;
+  address: string;
+  netns: string;
+  cgroupParent: string;
+}
+
+/** Directories of a cgroup subtree, deepest first. */
+function cgroupDirs(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const below = readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => cgroupDirs(join(root, e.name)));
+  return [...below, root];
+}
+
+/** Pids in the cgroup parent's subtree (the containers' processes, which outlive their shims). */
+function pidsInCgroup(cgroupParent: string): number[] {
+  return cgroupDirs(join('/sys/fs/cgroup/memory', cgroupParent)).flatMap((dir) =>
+    readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number),
+  );
+}
+
+function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
   }
 }
+
+/** Sandbox network namespaces (cni-…, made by containerd) whose veth peers are on our bridge. */
+function sandboxNetns(netns: string): string[] {
+  const r = spawnSync('ip', ['-n', netns, 'netns', 'list-id'], { encoding: 'utf8' });
+  return [...(r.stdout ?? '').matchAll(/iproute2 netns name: (cni-[0-9a-f-]+)/g)].map((m) => m[1]!);
+}
+
+/** Everything a test containerd leaves, removed without waiting on anything asynchronous (it
+ *  also runs in an exit hook), bounded by a short synchronous retry for cgroups to empty. */
+function teardownSync(owned: Owned): void {
+  if (!exited(owned.child)) owned.child.kill('SIGKILL');
+  // Shims outlive containerd by design, and container processes outlive their shims: end the
+  // ones this containerd started.
+  killAll(pidsMentioning(owned.address));
+  killAll(pidsInCgroup(owned.cgroupParent));
+  for (const name of sandboxNetns(owned.netns)) spawnSync('ip', ['netns', 'del', name]);
+  for (const point of mountsUnder(owned.dir)) spawnSync('umount', ['-l', point]);
+  spawnSync('ip', ['netns', 'del', owned.netns]);
+  const controllers = existsSync('/sys/fs/cgroup') ? readdirSync('/sys/fs/cgroup') : [];
+  for (let attempt = 0; attempt < 20; attempt++) {
+    let busy = false;
+    for (const controller of controllers) {
+      for (const dir of cgroupDirs(join('/sys/fs/cgroup', controller, owned.cgroupParent))) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          busy = true; // a killed process has not finished exiting yet
+        }
+      }
+    }
+    if (!busy) break;
+    spawnSync('sleep', ['0.05']);
+  }
+  rmSync(owned.dir, { recursive: true, force: true });
+}
+
+const live = new Set<Owned>();
+let exitHookInstalled = false;
+
+function trackForExit(owned: Owned): void {
+  live.add(owned);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const o of live) teardownSync(o);
+  });
+}
+
+let counter = 0;
 
 export interface StartContainerdOptions {
   /** Bound on containerd becoming ready (default 30 s). */
@@ -207,22 +206,19 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
   const dir = mkdtempSync(join(tmpdir(), 'kite-ctrd-'));
   const address = join(dir, 'containerd.sock');
   const netns = `kite-ctrd-${id}`;
-  const subnet = `10.88.${(process.pid + n) % 200 + 20}.0/24`;
-  const cgroupParent = `/kite-test-${id}`;
+  const subnet = `10.88.${((process.pid + n) % 200) + 20}.0/24`;
+  const cgroupParent = `/kite-ctrd-${id}`;
   const cniConfDir = join(dir, 'cni');
   const logRoot = join(dir, 'pods');
   const logFile = join(dir, 'containerd.log');
   mkdirSync(cniConfDir);
   mkdirSync(logRoot);
   writeFileSync(join(cniConfDir, '10-kite.conflist'), cniConfig(subnet, 'kite0'));
-  writeFileSync(join(dir, 'config.toml'), configToml(dir, address, cniConfDir));
+  writeFileSync(join(dir, 'config.toml'), configToml({ dir, address, cniConfDir }));
 
-  run('ip', ['netns', 'add', netns]);
-  let child: ChildProcess | undefined;
-  const cleanupNetns = (): void => {
-    spawnSync('ip', ['netns', 'del', netns]);
-  };
+  let child: ChildProcess;
   try {
+    run('ip', ['netns', 'add', netns]);
     run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
     const log = openSync(logFile, 'a');
     try {
@@ -233,33 +229,14 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
       closeSync(log);
     }
   } catch (err) {
-    cleanupNetns();
+    spawnSync('ip', ['netns', 'del', netns]);
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const proc = child;
-  running.add(proc);
-  proc.once('exit', () => running.delete(proc));
-  if (!exitHook) {
-    exitHook = true;
-    process.on('exit', () => {
-      for (const c of running) c.kill('SIGKILL');
-    });
-  }
+  const owned: Owned = { child, dir, address, netns, cgroupParent };
+  trackForExit(owned);
 
-  const tail = (): string => {
-    try {
-      return readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-    } catch {
-      return '(no log)';
-    }
-  };
-  const dial = (url: URL): Promise<Duplex> => {
-    const nc = spawn('nsenter', [`--net=/run/netns/${netns}`, '/bin/busybox', 'nc', url.hostname, url.port || '80'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    return Promise.resolve(duplexOf(nc));
-  };
+  const dial = netnsDialer(netns);
   const clients: ContainerRuntime[] = [];
   const makeRuntime = (): ContainerRuntime => {
     const runtime = createContainerdRuntime({ endpoint: address, streamDialer: dial, requestTimeoutMs: 60_000, nodeIPs: ['127.0.0.1'] });
@@ -270,7 +247,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
   let stopped = false;
   const instance: ContainerdProcess = {
     address,
-    pid: proc.pid ?? -1,
+    pid: child.pid ?? -1,
     netns,
     subnet,
     logRoot,
@@ -286,7 +263,7 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (proc.exitCode === null && proc.signalCode === null) {
+      if (!exited(child)) {
         const runtime = makeRuntime();
         try {
           for (const sandbox of await runtime.listPodSandbox()) {
@@ -294,52 +271,34 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
             await runtime.removePodSandbox(sandbox.id);
           }
         } catch {
-          // containerd may be unhealthy; the shims are ended below regardless
+          // containerd may be unhealthy; teardown ends its shims regardless
         }
       }
       for (const client of clients) await client.close();
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGTERM');
-        const exited = await waitUntil('containerd to exit', () => proc.exitCode !== null || proc.signalCode !== null, { timeoutMs: 10_000 }).then(
-          () => true,
-          () => false,
-        );
-        if (!exited) proc.kill('SIGKILL');
+      if (!exited(child)) {
+        child.kill('SIGTERM');
+        await waitUntil('containerd to exit', () => exited(child), { timeoutMs: 10_000 }).catch(() => child.kill('SIGKILL'));
       }
-      // Shims outlive containerd by design; end the ones this containerd started.
-      for (const pid of pidsMentioning(address)) {
-        if (pid !== process.pid) process.kill(pid, 'SIGKILL');
-      }
-      await waitUntil('containerd shims to exit', () => pidsMentioning(address).every((pid) => !isAlive(pid)), { timeoutMs: 10_000 });
-      for (const point of mountsUnder(dir)) spawnSync('umount', ['-l', point]);
-      cleanupNetns();
-      for (const controller of readdirSync('/sys/fs/cgroup')) {
-        const path = join('/sys/fs/cgroup', controller, cgroupParent);
-        if (existsSync(path)) {
-          try {
-            rmdirSync(path);
-          } catch {
-            // a child cgroup is still there; runc removes them with their containers
-          }
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
+      teardownSync(owned);
+      await waitUntil('the shims of the test containerd to be gone', () => pidsMentioning(address).length === 0, { timeoutMs: 10_000 });
+      live.delete(owned);
     },
   };
 
   try {
     await waitUntil(
       'containerd to serve the CRI',
-      async () => {
-        if (proc.exitCode !== null || proc.signalCode !== null) {
-          throw new Error(`containerd exited (code ${proc.exitCode}, signal ${proc.signalCode})`);
-        }
+      () => {
+        if (exited(child)) return true; // reported below, without waiting out the bound
         if (!existsSync(address)) return false;
         const r = spawnSync('ctr', ['-a', address, 'plugins', 'ls'], { encoding: 'utf8', timeout: 5_000 });
         return r.status === 0 && /io\.containerd\.grpc\.v1\s+cri\s+.*\bok\b/.test(r.stdout);
       },
-      { timeoutMs: options.readyTimeoutMs ?? 30_000, intervalMs: 100, describe: () => `containerd log ${logFile}:\n${tail()}` },
+      { timeoutMs: options.readyTimeoutMs ?? 30_000, intervalMs: 100, describe: () => `containerd log ${logFile}:\n${logTail(logFile)}` },
     );
+    if (exited(child)) {
+      throw new Error(`containerd exited during start (code ${child.exitCode}, signal ${child.signalCode}); log:\n${logTail(logFile)}`);
+    }
     instance.addImage({ name: PAUSE_IMAGE, entrypoint: ['/bin/sleep'], cmd: ['2147483647'] });
   } catch (err) {
     await instance.stop();
@@ -348,37 +307,10 @@ export async function startContainerd(options: StartContainerdOptions = {}): Pro
   return instance;
 }
 
-/** A child process's stdin/stdout as one Duplex (the netns dialer's connection). */
-function duplexOf(child: ChildProcess): Duplex {
-  const stdin = child.stdin!;
-  const stdout = child.stdout!;
-  let ended = false;
-  const end = (): void => {
-    if (ended) return;
-    ended = true;
-    duplex.push(null);
-  };
-  const duplex = new Duplex({
-    write(chunk: Buffer, _encoding, callback) {
-      stdin.write(chunk, callback);
-    },
-    final(callback) {
-      stdin.end();
-      callback();
-    },
-    read() {
-      stdout.resume();
-    },
-    destroy(err, callback) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      callback(err);
-    },
-  });
-  stdout.on('data', (chunk: Buffer) => {
-    if (!ended && !duplex.push(chunk)) stdout.pause();
-  });
-  stdout.on('end', end);
-  stdin.on('error', () => undefined);
-  child.on('exit', () => stdout.once('close', end));
-  return duplex;
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }

@@ -66,12 +66,14 @@ export async function startRegistry(containerd: ContainerdProcess): Promise<Regi
     closeSync(log);
   }
   const proc = child;
+  const exited = (): boolean => proc.exitCode !== null || proc.signalCode !== null;
+  const killAtExit = (): void => void (exited() || proc.kill('SIGKILL'));
+  process.on('exit', killAtExit);
   const stop = async (): Promise<void> => {
-    if (proc.exitCode === null && proc.signalCode === null) {
+    process.off('exit', killAtExit);
+    if (!exited()) {
       proc.kill('SIGTERM');
-      await waitUntil('the registry to exit', () => proc.exitCode !== null || proc.signalCode !== null, { timeoutMs: 10_000 }).catch(() => {
-        proc.kill('SIGKILL');
-      });
+      await waitUntil('the registry to exit', exited, { timeoutMs: 10_000 }).catch(() => proc.kill('SIGKILL'));
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -79,7 +81,7 @@ export async function startRegistry(containerd: ContainerdProcess): Promise<Regi
     await waitUntil(
       'the registry to answer /v2/ (401 without credentials)',
       () => {
-        if (proc.exitCode !== null) throw new Error(`docker-registry exited (${proc.exitCode})`);
+        if (exited()) throw new Error(`docker-registry exited (${proc.exitCode})`);
         const r = inNetns(containerd, ['/bin/busybox', 'nc', '-w', '2', '127.0.0.1', '5000'], 'GET /v2/ HTTP/1.0\r\n\r\n');
         return /^HTTP\/1\.[01] 401/.test(r.stdout);
       },
