@@ -61,6 +61,20 @@ test('a tty session sends resize on channel 4 and has no separate stderr', async
   }
 });
 
+test('a stream that breaks without a Status rejects exit', async () => {
+  let upgrade: Upgrade | undefined;
+  const server = await fakeWebSocketServer(() => binary(1, 'partial'), (u) => (upgrade = u));
+  try {
+    const session = await openStreamSession(`${server.url}/exec/abc`, { stdin: false, stdout: true, stderr: false, tty: false }, tcpDialer);
+    session.stdout!.resume();
+    await waitFor(() => upgrade !== undefined);
+    upgrade!.socket.destroy();
+    await assert.rejects(session.exit, /exec stream to 127\.0\.0\.1:\d+ broke/);
+  } finally {
+    await server.close();
+  }
+});
+
 test('port-forward asks for the port, drops the port prefixes and carries the bytes', async () => {
   let upgrade: Upgrade | undefined;
   const prefix = Buffer.from([0x90, 0x1f]); // 8080, little-endian

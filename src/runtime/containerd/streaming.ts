@@ -89,10 +89,16 @@ export async function openStreamSession(url: string, options: StreamOptions, dia
           break;
       }
     },
-    close() {
+    close(code) {
       stdout?.end();
       stderr?.end();
       stdin?.destroy();
+      // The server ends every finished exec/attach with a Status; a connection that broke without
+      // one says nothing about how the process ended.
+      if (errorText === '' && code === 1006) {
+        settle?.reject(new Error(`the ${target.pathname.split('/')[1] ?? 'exec'} stream to ${target.host} broke before the process ended`));
+        return;
+      }
       try {
         settle?.resolve(exitCodeFromStatus(errorText));
       } catch (err) {
