@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { connectContainerdRuntime } from '../src/runtime/containerd/index.js';
 import { isRuntimeNotFound } from '../src/runtime/errors.js';
 import type { ContainerConfig, ContainerRuntime, ContainerStatus, PodSandboxConfig } from '../src/runtime/runtime.js';
 import { startContainerd, type ContainerdProcess } from './support/containerd-process.js';
@@ -101,6 +102,13 @@ describe('containerd runtime (CRI v1 over gRPC)', () => {
     assert.equal(version.runtimeName, 'containerd');
     assert.equal(version.runtimeApiVersion, 'v1');
     assert.match(version.runtimeVersion, /^1\.\d+/);
+    const connected = await connectContainerdRuntime({ endpoint: `unix://${containerd.address}` });
+    assert.equal((await connected.version()).runtimeApiVersion, 'v1');
+    await connected.close();
+    await assert.rejects(
+      connectContainerdRuntime({ endpoint: join(containerd.logRoot, 'no.sock'), requestTimeoutMs: 5000 }),
+      /no CRI v1 runtime at .*no\.sock: CRI Version: UNAVAILABLE/,
+    );
   });
 
   it('runs a sandbox with an IP on the bridge, and lists it by label and state', async () => {

@@ -285,7 +285,23 @@ async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
   }
 }
 
-/** The containerd runtime the kubelet is given (`--container-runtime=containerd`). */
+/** The containerd runtime the kubelet is given (`--container-runtime=containerd`); connects lazily. */
 export function createContainerdRuntime(options: ContainerdRuntimeOptions = {}): ContainerRuntime {
   return new ContainerdRuntime(options);
+}
+
+/** Creates the runtime and checks that the endpoint serves CRI runtime.v1 (one Version call). */
+export async function connectContainerdRuntime(options: ContainerdRuntimeOptions = {}): Promise<ContainerRuntime> {
+  const runtime = new ContainerdRuntime(options);
+  const endpoint = options.endpoint ?? DEFAULT_CONTAINERD_ENDPOINT;
+  try {
+    const version = await runtime.version();
+    if (version.runtimeApiVersion !== 'v1') {
+      throw new Error(`${version.runtimeName} ${version.runtimeVersion} speaks CRI ${version.runtimeApiVersion}, not v1`);
+    }
+    return runtime;
+  } catch (err) {
+    await runtime.close();
+    throw new Error(`no CRI v1 runtime at ${endpoint}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
