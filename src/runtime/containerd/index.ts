@@ -1,0 +1,5 @@
+// The containerd runtime: Kite's ContainerRuntime over the CRI v1 gRPC API of a containerd socket.
+
+export { ContainerdRuntime, connectContainerdRuntime, createContainerdRuntime, DEFAULT_CONTAINERD_ENDPOINT, type ContainerdRuntimeOptions } from './containerd-runtime.js';
+export { CriCallError } from './cri-client.js';
+export { tcpDialer, type StreamDialer } from './streaming.js';
