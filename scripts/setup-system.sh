@@ -13,6 +13,7 @@ declare -A packages=(
   [/usr/lib/cni/bridge]=containernetworking-plugins
   [/bin/busybox]=busybox-static
   [docker-registry]=docker-registry
+  [ip]=iproute2
 )
 
 missing=()
