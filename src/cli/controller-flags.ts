@@ -11,6 +11,9 @@ export interface ControllerFlags {
   nodeMonitorPeriod?: number;
   nodeEvictionRate?: number;
   terminatedPodGcThreshold?: number;
+  concurrentReplicasetSyncs?: number;
+  concurrentRcSyncs?: number;
+  concurrentDeploymentSyncs?: number;
 }
 
 const duration = (text: string): number => {
@@ -32,7 +35,10 @@ export function addControllerFlags(command: Command): Command {
     .option('--node-monitor-grace-period <duration>', 'time a node may go without a heartbeat before it is marked unknown (50s)', duration)
     .option('--node-monitor-period <duration>', 'how often node health is checked (5s)', duration)
     .option('--node-eviction-rate <rate>', 'pods evicted per second per zone from unhealthy nodes (0.1)', number)
-    .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number);
+    .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number)
+    .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
+    .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
+    .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -45,5 +51,8 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.nodeMonitorPeriod !== undefined) s.nodeMonitorPeriodMs = flags.nodeMonitorPeriod;
   if (flags.nodeEvictionRate !== undefined) s.nodeEvictionRate = flags.nodeEvictionRate;
   if (flags.terminatedPodGcThreshold !== undefined) s.terminatedPodGcThreshold = flags.terminatedPodGcThreshold;
+  if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
+  if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
+  if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;
   return s;
 }

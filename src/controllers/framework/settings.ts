@@ -12,6 +12,12 @@ export interface ControllerSettings {
   nodeEvictionRate: number;
   /** Terminated pods kept before pod GC deletes the oldest (--terminated-pod-gc-threshold). */
   terminatedPodGcThreshold: number;
+  /** ReplicaSet workers (--concurrent-replicaset-syncs). */
+  concurrentReplicaSetSyncs: number;
+  /** ReplicationController workers (--concurrent-rc-syncs). */
+  concurrentRCSyncs: number;
+  /** Deployment workers (--concurrent-deployment-syncs). */
+  concurrentDeploymentSyncs: number;
   /** Default resync of informers, ms (0: none). */
   resyncPeriodMs: number;
 }
@@ -22,5 +28,8 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   nodeMonitorPeriodMs: 5_000,
   nodeEvictionRate: 0.1,
   terminatedPodGcThreshold: 12_500,
+  concurrentReplicaSetSyncs: 5,
+  concurrentRCSyncs: 5,
+  concurrentDeploymentSyncs: 5,
   resyncPeriodMs: 0,
 };
