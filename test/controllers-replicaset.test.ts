@@ -39,6 +39,7 @@ describe('replicaset controller against a real kite server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kite-rs-'));
   const pods = () => rest.resource<Pod>(resources.PODS).namespace(NS);
   const rsClient = () => rest.resource<ReplicaSet>(resources.REPLICASETS).namespace(NS);
+  const eventsOf = async (name: string) => (await rest.resource<Event>(resources.EVENTS).namespace(NS).list()).items.filter((e) => e.involvedObject.name === name);
   const ownedPods = async (uid: string) => (await pods().list()).items.filter((p) => controllerOf(p)?.uid === uid && !p.metadata?.deletionTimestamp);
 
   before(async () => {
@@ -90,9 +91,14 @@ describe('replicaset controller against a real kite server', () => {
       { timeoutMs: 20_000 },
     );
 
-    const events = (await rest.resource<Event>(resources.EVENTS).namespace(NS).list()).items.filter((e) => e.involvedObject.name === 'web');
-    assert.ok(events.some((e) => e.reason === 'SuccessfulCreate' && /^Created pod: web-/.test(e.message ?? '') && e.source?.component === 'replicaset-controller'));
-    assert.ok(events.some((e) => e.reason === 'SuccessfulDelete' && /^Deleted pod: web-/.test(e.message ?? '')));
+    // Events are written asynchronously by the recorder.
+    await waitUntil('SuccessfulCreate and SuccessfulDelete events', async () => {
+      const events = await eventsOf('web');
+      return (
+        events.some((e) => e.reason === 'SuccessfulCreate' && /^Created pod: web-/.test(e.message ?? '') && e.source?.component === 'replicaset-controller') &&
+        events.some((e) => e.reason === 'SuccessfulDelete' && /^Deleted pod: web-/.test(e.message ?? ''))
+      );
+    });
     // kubectl sees the ReplicaSet as kube-controller-manager would leave it.
     const table = await kubectlOk(server.kubeconfig, ['get', 'rs', 'web', '--no-headers']);
     assert.match(table, /^web\s+2\s+2\s+2\s+/);
@@ -133,8 +139,7 @@ describe('replicaset controller against a real kite server', () => {
     const owned = await ownedPods(uid);
     assert.equal(owned.length, 2);
     assert.equal(controllerOf(owned[0]!)?.kind, 'ReplicationController');
-    const events = (await rest.resource<Event>(resources.EVENTS).namespace(NS).list()).items.filter((e) => e.involvedObject.name === 'legacy');
-    assert.ok(events.some((e) => e.reason === 'SuccessfulCreate' && e.source?.component === 'replication-controller'));
+    await waitUntil('a SuccessfulCreate event', async () => (await eventsOf('legacy')).some((e) => e.reason === 'SuccessfulCreate' && e.source?.component === 'replication-controller'));
     assert.deepEqual(sim.problems(), []);
   });
 });

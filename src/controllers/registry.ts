@@ -2,10 +2,12 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { deploymentController } from './deployment/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  deploymentController,
   replicationController,
   replicaSetController,
   serviceAccountController,
