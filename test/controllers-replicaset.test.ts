@@ -12,6 +12,7 @@ import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Pod, ReplicationController } from 'kubernetes-types/core/v1.js';
 import { resources, RestClient } from '../src/client/rest/index.js';
 import { controllerOf } from '../src/api/meta.js';
+import type { KubeObject } from '../src/api/object.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import { kubectlOk } from './support/kubectl.js';
 import { NodeSimulator } from './support/node-simulator.js';
@@ -121,6 +122,32 @@ describe('replicaset controller against a real kite server', () => {
     await waitUntil('the relabeled pod released', async () => controllerOf(await pods().get('orphan')) === undefined, { timeoutMs: 20_000 });
     await waitUntil('a replacement created', async () => (await ownedPods(uid)).length === 1 && (await ownedPods(uid))[0]?.metadata?.name !== 'orphan', { timeoutMs: 20_000 });
     assert.equal((await pods().get('orphan')).metadata?.deletionTimestamp, undefined, 'the released pod is left running');
+  });
+
+  it('a failing create sets ReplicaFailure and a FailedCreate event; the condition goes once creates work', async () => {
+    const rs = replicaSet('bad', 2);
+    rs.spec!.template!.spec!.priorityClassName = 'later';
+    await rsClient().create(rs);
+    await waitUntil(
+      'ReplicaFailure=True FailedCreate',
+      async () => {
+        const c = (await rsClient().get('bad')).status?.conditions?.find((x) => x.type === 'ReplicaFailure');
+        return c?.status === 'True' && c.reason === 'FailedCreate' && /no PriorityClass with name later was found/.test(c.message ?? '');
+      },
+      { timeoutMs: 20_000 },
+    );
+    await waitUntil('a FailedCreate event', async () =>
+      (await eventsOf('bad')).some((e) => e.type === 'Warning' && e.reason === 'FailedCreate' && /^Error creating: .*no PriorityClass with name later was found/.test(e.message ?? '')),
+    );
+    await rest.resource(resources.PRIORITYCLASSES).create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'later' }, value: 1000 } as KubeObject);
+    await waitUntil(
+      'pods created and the condition removed',
+      async () => {
+        const cur = await rsClient().get('bad');
+        return cur.status?.readyReplicas === 2 && !cur.status?.conditions?.some((x) => x.type === 'ReplicaFailure');
+      },
+      { timeoutMs: 30_000 },
+    );
   });
 
   it('a ReplicationController keeps its pods the same way', async () => {
