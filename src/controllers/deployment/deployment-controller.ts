@@ -12,7 +12,7 @@ import { objectOf, type DeletedFinalStateUnknown, type SharedIndexInformer } fro
 import { resources } from '../../client/rest/index.js';
 import { QueueController, splitKey } from '../framework/controller.js';
 import type { ControllerContext } from '../framework/context.js';
-import { ensureControllerUIDIndex, ownedAndOrphans } from '../framework/controller-index.js';
+import { ensureControllerUIDIndex, ownedAndOrphans, ownersSelecting, resolveControllerRef } from '../framework/controller-index.js';
 import { controllerRefTo } from '../framework/pods.js';
 import { claimObjects, recheckDeletionTimestamp } from '../framework/ref-manager.js';
 import type { Requeue } from './progress.js';
@@ -47,23 +47,12 @@ export class DeploymentController extends QueueController {
   }
 
   private resolve(namespace: string, ref: ReturnType<typeof controllerOf>): Deployment | undefined {
-    if (!ref || ref.kind !== 'Deployment') return undefined;
-    const d = this.deployments.lister().namespace(namespace).get(ref.name);
-    return d?.metadata?.uid === ref.uid ? d : undefined;
+    return resolveControllerRef(this.deployments, 'Deployment', namespace, ref);
   }
 
   /** getDeploymentsForReplicaSet: Deployments in the namespace whose selector matches the ReplicaSet. */
   private deploymentsMatching(rs: ReplicaSet): Deployment[] {
-    const labels = rs.metadata?.labels;
-    if (!labels || Object.keys(labels).length === 0) return [];
-    return this.deployments
-      .lister()
-      .namespace(rs.metadata?.namespace ?? '')
-      .list()
-      .filter((d) => {
-        const s = selectorOf(d);
-        return s !== undefined && !s.empty && s.matches(labels);
-      });
+    return ownersSelecting(this.deployments, rs, selectorOf);
   }
 
   private replicaSetChanged(rs: ReplicaSet): void {

@@ -13,7 +13,7 @@ import { resources, type ResourceClient } from '../../client/rest/index.js';
 import type { EventRecorder } from '../../client/events/index.js';
 import { QueueController, splitKey } from '../framework/controller.js';
 import type { ControllerContext } from '../framework/context.js';
-import { CONTROLLER_UID_INDEX, ensureControllerUIDIndex, ownedAndOrphans } from '../framework/controller-index.js';
+import { CONTROLLER_UID_INDEX, ensureControllerUIDIndex, ownedAndOrphans, ownersSelecting, resolveControllerRef } from '../framework/controller-index.js';
 import { ControllerExpectations } from '../framework/expectations.js';
 import { controllerRefTo, isPodActive, isPodReady } from '../framework/pods.js';
 import { claimObjects, recheckDeletionTimestamp } from '../framework/ref-manager.js';
@@ -81,25 +81,13 @@ export class ReplicaSetController<T extends Owner> extends QueueController {
     this.queue.add(key);
   }
 
-  /** The owner a controller reference names, if it is ours and of our kind. */
   private resolveControllerRef(namespace: string, ref: ReturnType<typeof controllerOf>): T | undefined {
-    if (!ref || ref.kind !== this.kind.kind) return undefined;
-    const owner = this.owners.lister().namespace(namespace).get(ref.name);
-    return owner?.metadata?.uid === ref.uid ? owner : undefined;
+    return resolveControllerRef(this.owners, this.kind.kind, namespace, ref);
   }
 
   /** GetPodReplicaSets: every owner in the pod's namespace whose selector matches it. */
   private ownersMatching(pod: Pod): T[] {
-    const labels = pod.metadata?.labels;
-    if (!labels || Object.keys(labels).length === 0) return [];
-    return this.owners
-      .lister()
-      .namespace(pod.metadata?.namespace ?? '')
-      .list()
-      .filter((o) => {
-        const s = this.kind.selector(o);
-        return s !== undefined && !s.empty && s.matches(labels);
-      });
+    return ownersSelecting(this.owners, pod, (o) => this.kind.selector(o));
   }
 
   private podAdded(pod: Pod): void {
