@@ -14,6 +14,8 @@ export interface ControllerFlags {
   concurrentReplicasetSyncs?: number;
   concurrentRcSyncs?: number;
   concurrentDeploymentSyncs?: number;
+  kubeApiQps?: number;
+  kubeApiBurst?: number;
 }
 
 const duration = (text: string): number => {
@@ -38,7 +40,9 @@ export function addControllerFlags(command: Command): Command {
     .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number)
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
-    .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number);
+    .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number)
+    .option('--kube-api-qps <qps>', 'requests per second to the API server (20; 0: unlimited)', number)
+    .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -54,5 +58,7 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
   if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
   if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;
+  if (flags.kubeApiQps !== undefined) s.kubeApiQps = flags.kubeApiQps;
+  if (flags.kubeApiBurst !== undefined) s.kubeApiBurst = flags.kubeApiBurst;
   return s;
 }

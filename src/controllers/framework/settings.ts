@@ -18,6 +18,10 @@ export interface ControllerSettings {
   concurrentRCSyncs: number;
   /** Deployment workers (--concurrent-deployment-syncs). */
   concurrentDeploymentSyncs: number;
+  /** Requests per second to the API server (--kube-api-qps); <= 0: unlimited. */
+  kubeApiQps: number;
+  /** Burst of requests to the API server (--kube-api-burst). */
+  kubeApiBurst: number;
   /** Default resync of informers, ms (0: none). */
   resyncPeriodMs: number;
 }
@@ -31,5 +35,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   concurrentReplicaSetSyncs: 5,
   concurrentRCSyncs: 5,
   concurrentDeploymentSyncs: 5,
+  kubeApiQps: 20,
+  kubeApiBurst: 30,
   resyncPeriodMs: 0,
 };

@@ -236,25 +236,21 @@ export class ReplicaSetController<T extends Owner> extends QueueController {
     }
   }
 
-  /** getIndirectlyRelatedPods: the pods of every owner sharing this one's controller (e.g. a Deployment's ReplicaSets). */
+  /**
+   * getIndirectlyRelatedPods: the pods of every owner sharing this one's controller (e.g. a
+   * Deployment's ReplicaSets). Kubernetes lists each sibling's selector; the controller-UID index
+   * gives the pods they control without scanning the namespace.
+   */
   private relatedPods(owner: T): Pod[] {
     const ref = controllerOf(owner);
     if (!ref) return [];
     const ns = owner.metadata?.namespace ?? '';
-    const seen = new Set<string>();
-    const out: Pod[] = [];
-    for (const sibling of this.owners.getIndexer().byIndex(CONTROLLER_UID_INDEX, ref.uid)) {
-      if (sibling.metadata?.namespace !== ns) continue;
-      const selector = this.kind.selector(sibling);
-      if (!selector) continue;
-      for (const pod of this.pods.lister().namespace(ns).list(selector)) {
-        const uid = pod.metadata?.uid ?? '';
-        if (seen.has(uid)) continue;
-        seen.add(uid);
-        out.push(pod);
-      }
-    }
-    return out;
+    const pods = this.pods.getIndexer();
+    return this.owners
+      .getIndexer()
+      .byIndex(CONTROLLER_UID_INDEX, ref.uid)
+      .filter((sibling) => sibling.metadata?.namespace === ns)
+      .flatMap((sibling) => pods.byIndex(CONTROLLER_UID_INDEX, sibling.metadata?.uid ?? ''));
   }
 
   /** updateReplicaSetStatus: writes the status if it changed, retrying once on a fresh copy. */
