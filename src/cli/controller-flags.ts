@@ -12,6 +12,11 @@ export interface ControllerFlags {
   nodeEvictionRate?: number;
   terminatedPodGcThreshold?: number;
   maxEndpointsPerSlice?: number;
+  concurrentReplicasetSyncs?: number;
+  concurrentRcSyncs?: number;
+  concurrentDeploymentSyncs?: number;
+  kubeApiQps?: number;
+  kubeApiBurst?: number;
 }
 
 const duration = (text: string): number => {
@@ -34,7 +39,12 @@ export function addControllerFlags(command: Command): Command {
     .option('--node-monitor-period <duration>', 'how often node health is checked (5s)', duration)
     .option('--node-eviction-rate <rate>', 'pods evicted per second per zone from unhealthy nodes (0.1)', number)
     .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number)
-    .option('--max-endpoints-per-slice <n>', 'endpoints per EndpointSlice (100)', number);
+    .option('--max-endpoints-per-slice <n>', 'endpoints per EndpointSlice (100)', number)
+    .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
+    .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
+    .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number)
+    .option('--kube-api-qps <qps>', 'requests per second to the API server (20; 0: unlimited)', number)
+    .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -48,5 +58,10 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.nodeEvictionRate !== undefined) s.nodeEvictionRate = flags.nodeEvictionRate;
   if (flags.terminatedPodGcThreshold !== undefined) s.terminatedPodGcThreshold = flags.terminatedPodGcThreshold;
   if (flags.maxEndpointsPerSlice !== undefined) s.maxEndpointsPerSlice = flags.maxEndpointsPerSlice;
+  if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
+  if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
+  if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;
+  if (flags.kubeApiQps !== undefined) s.kubeApiQps = flags.kubeApiQps;
+  if (flags.kubeApiBurst !== undefined) s.kubeApiBurst = flags.kubeApiBurst;
   return s;
 }

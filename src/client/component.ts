@@ -7,11 +7,13 @@ import { realClock, type Clock } from '../util/clock.js';
 import { serveHealthAndMetrics, type HealthServer, type MetricsSource } from '../util/health-server.js';
 import type { Logger } from '../util/log.js';
 import { EventBroadcaster, restEventSink, type EventRecorder } from './events/index.js';
-import { RestClient } from './rest/index.js';
+import { RestClient, type RestConfig } from './rest/index.js';
 
 export interface ComponentBaseOptions {
   /** A kubeconfig path, or a RestClient (not closed by close()). */
   kubeconfig?: string;
+  /** Overrides of the kubeconfig's client settings, e.g. qps and burst (--kube-api-qps/--kube-api-burst). */
+  clientOverrides?: Partial<RestConfig>;
   client?: RestClient;
   clock?: Clock;
   logger: Logger;
@@ -36,7 +38,7 @@ export interface ComponentBase {
 export async function startComponentBase(options: ComponentBaseOptions): Promise<ComponentBase> {
   const clock = options.clock ?? realClock;
   const ownClient = !options.client;
-  const client = options.client ?? RestClient.fromKubeconfig(options.kubeconfig);
+  const client = options.client ?? RestClient.fromKubeconfig(options.kubeconfig, options.clientOverrides ? { overrides: options.clientOverrides } : {});
   let closing = false;
   let healthServer: HealthServer | undefined;
   if (options.metricsPort !== undefined) {

@@ -5,9 +5,14 @@ import type { ControllerDescriptor } from './framework/registry.js';
 import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoint/index.js';
 import { endpointSliceController, endpointSliceMirroringController } from './endpointslice/index.js';
+import { deploymentController } from './deployment/index.js';
+import { replicaSetController, replicationController } from './replicaset/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  deploymentController,
+  replicationController,
+  replicaSetController,
   serviceAccountController,
   endpointsController,
   endpointSliceController,

@@ -7,7 +7,7 @@
 import { startComponentBase } from '../client/component.js';
 import { SharedInformerFactory } from '../client/informer/index.js';
 import { runElected, type LeaderElectionOptions } from '../client/leaderelection/index.js';
-import type { RestClient } from '../client/rest/index.js';
+import { RestClient } from '../client/rest/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { Controller } from './framework/controller.js';
@@ -53,7 +53,7 @@ export async function startControllerManager(options: StartControllerManagerOpti
   const selected = selectControllers(options.registry ?? CONTROLLERS, options.controllers);
   const settings: ControllerSettings = { ...DEFAULT_CONTROLLER_SETTINGS, ...options.settings };
   const metrics = new ControllerMetrics();
-  const base = await startComponentBase({ ...options, clock, metrics: metrics.registry });
+  const base = await startComponentBase({ ...options, clock, metrics: metrics.registry, clientOverrides: { qps: settings.kubeApiQps, burst: settings.kubeApiBurst } });
   const { client, recorder } = base;
 
   let resolveStarted!: () => void;
@@ -75,9 +75,12 @@ export async function startControllerManager(options: StartControllerManagerOpti
     await informers.shutdown();
   };
 
+  // Lease renewals get their own client (kube-controller-manager's "leader-election" client), so a
+  // busy controller's requests, queued behind --kube-api-qps, cannot starve them and lose the lease.
+  const electionClient = options.client ?? RestClient.fromKubeconfig(options.kubeconfig);
   const elected = runElected({
     component: 'kube-controller-manager',
-    client,
+    client: electionClient,
     leaderElection: options.leaderElection,
     run: runControllers,
     clock,
@@ -97,6 +100,7 @@ export async function startControllerManager(options: StartControllerManagerOpti
       stopping ??= (async () => {
         await elected.stop();
         await base.close();
+        if (electionClient !== options.client) electionClient.close();
       })();
       return stopping;
     },

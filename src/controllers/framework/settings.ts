@@ -14,6 +14,16 @@ export interface ControllerSettings {
   terminatedPodGcThreshold: number;
   /** Endpoints per EndpointSlice (--max-endpoints-per-slice). */
   maxEndpointsPerSlice: number;
+  /** ReplicaSet workers (--concurrent-replicaset-syncs). */
+  concurrentReplicaSetSyncs: number;
+  /** ReplicationController workers (--concurrent-rc-syncs). */
+  concurrentRCSyncs: number;
+  /** Deployment workers (--concurrent-deployment-syncs). */
+  concurrentDeploymentSyncs: number;
+  /** Requests per second to the API server (--kube-api-qps); <= 0: unlimited. */
+  kubeApiQps: number;
+  /** Burst of requests to the API server (--kube-api-burst). */
+  kubeApiBurst: number;
   /** Default resync of informers, ms (0: none). */
   resyncPeriodMs: number;
 }
@@ -25,5 +35,10 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   nodeEvictionRate: 0.1,
   terminatedPodGcThreshold: 12_500,
   maxEndpointsPerSlice: 100,
+  concurrentReplicaSetSyncs: 5,
+  concurrentRCSyncs: 5,
+  concurrentDeploymentSyncs: 5,
+  kubeApiQps: 20,
+  kubeApiBurst: 30,
   resyncPeriodMs: 0,
 };
