@@ -18,7 +18,7 @@ import { ControllerExpectations } from '../framework/expectations.js';
 import { controllerRefTo, isPodActive, isPodReady } from '../framework/pods.js';
 import { claimObjects, recheckDeletionTimestamp } from '../framework/ref-manager.js';
 import type { ReplicaKind, ReplicaStatus } from './kinds.js';
-import { PodControl, podFromTemplate, slowStartBatch } from './pod-control.js';
+import { PodControl, podFromTemplate, slowStartBatch } from '../framework/pod-control.js';
 import { podsToDelete } from './ranking.js';
 import { calculateStatus, statusChanged } from './status.js';
 
