@@ -12,6 +12,7 @@ export interface ControllerFlags {
   nodeEvictionRate?: number;
   terminatedPodGcThreshold?: number;
   maxEndpointsPerSlice?: number;
+  jobPodFailureBackoff?: number;
   concurrentReplicasetSyncs?: number;
   concurrentRcSyncs?: number;
   concurrentDeploymentSyncs?: number;
@@ -40,6 +41,7 @@ export function addControllerFlags(command: Command): Command {
     .option('--node-eviction-rate <rate>', 'pods evicted per second per zone from unhealthy nodes (0.1)', number)
     .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number)
     .option('--max-endpoints-per-slice <n>', 'endpoints per EndpointSlice (100)', number)
+    .option('--job-pod-failure-backoff <duration>', 'first delay before a failed Job pod is replaced, doubling per failure (10s)', duration)
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number)
@@ -58,6 +60,7 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.nodeEvictionRate !== undefined) s.nodeEvictionRate = flags.nodeEvictionRate;
   if (flags.terminatedPodGcThreshold !== undefined) s.terminatedPodGcThreshold = flags.terminatedPodGcThreshold;
   if (flags.maxEndpointsPerSlice !== undefined) s.maxEndpointsPerSlice = flags.maxEndpointsPerSlice;
+  if (flags.jobPodFailureBackoff !== undefined) s.jobPodFailureBackoffMs = flags.jobPodFailureBackoff;
   if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
   if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
   if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;

@@ -4,6 +4,7 @@
 import type { ControllerDescriptor } from './framework/registry.js';
 import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoint/index.js';
+import { jobController } from './job/index.js';
 import { endpointSliceController, endpointSliceMirroringController } from './endpointslice/index.js';
 import { deploymentController } from './deployment/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
@@ -18,4 +19,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   endpointSliceController,
   endpointSliceMirroringController,
   disruptionController,
+  jobController,
 ];

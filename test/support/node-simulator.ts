@@ -121,6 +121,8 @@ export class NodeSimulator {
     const key = `${pod.metadata?.namespace}/${pod.metadata?.name}/${pod.metadata?.uid}`;
     if (this.inFlight.has(key)) return;
     if (pod.metadata?.deletionTimestamp) {
+      // Already asked to go at once: finalizers hold it, nothing more for a kubelet to do.
+      if (pod.metadata.deletionGracePeriodSeconds === 0) return;
       this.inFlight.add(key);
       void this.client
         .resource<Pod>(resources.PODS)
@@ -140,7 +142,12 @@ export class NodeSimulator {
       .catch((err: unknown) => {
         if (!isNotFound(err)) this.errors.push(`status ${key}: ${String(err)}`);
       })
-      .finally(() => this.inFlight.delete(key));
+      .finally(() => {
+        this.inFlight.delete(key);
+        // Changes that arrived while the report was in flight (a deletion, say) were skipped: look again.
+        const latest = this.pods.lister().namespace(pod.metadata?.namespace ?? 'default').get(pod.metadata?.name ?? '');
+        if (latest && latest.metadata?.uid === pod.metadata?.uid) this.handle(latest);
+      });
   }
 
   private async report(pod: Pod, hostIP: string, outcome: { phase: 'Running' | 'Succeeded' | 'Failed'; ready?: boolean; exitCode?: number }): Promise<void> {

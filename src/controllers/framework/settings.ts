@@ -24,6 +24,10 @@ export interface ControllerSettings {
   kubeApiQps: number;
   /** Burst of requests to the API server (--kube-api-burst). */
   kubeApiBurst: number;
+  /** Job workers (--concurrent-job-syncs). */
+  concurrentJobSyncs: number;
+  /** First delay before a failed Job pod is replaced, doubling per failure (kube's fixed 10 s; Kite's --job-pod-failure-backoff). */
+  jobPodFailureBackoffMs: number;
   /** Default resync of informers, ms (0: none). */
   resyncPeriodMs: number;
 }
@@ -40,5 +44,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   concurrentDeploymentSyncs: 5,
   kubeApiQps: 20,
   kubeApiBurst: 30,
+  concurrentJobSyncs: 5,
+  jobPodFailureBackoffMs: 10_000,
   resyncPeriodMs: 0,
 };
