@@ -263,9 +263,11 @@ export class ProcessRuntime implements ContainerRuntime {
     live.finished = live.main.exited.then((code) => this.finish(c, code));
   }
 
-  /** Records how the container ended, once its output has drained (bounded). */
+  /** Records how the container ended: as when a container's init exits and its pid namespace
+   *  goes, what is left of it is killed; then its output drains (bounded) and the exit is saved. */
   private async finish(c: ContainerRecord, code: number | undefined): Promise<void> {
     const live = this.live.get(c.id);
+    if (c.pid !== undefined && live && !this.closed) await this.killRemains(c, live);
     if (live?.output) await Promise.race([live.output.done, this.clock.sleep(this.drainMs)]);
     live?.stdin?.end();
     const oomKilled = c.cgroups !== undefined && this.cgroups.oomKills(c.cgroups) > 0;
@@ -297,6 +299,15 @@ export class ProcessRuntime implements ContainerRuntime {
     await live.finished;
   }
 
+  /** SIGKILLs whatever is left of the container: its process group, its cgroup, exec'd commands. */
+  private async killRemains(c: ContainerRecord, live: Live): Promise<void> {
+    try {
+      await stopProcessGroup({ pgid: c.pid!, extraPids: () => this.strayPids(c, live), graceMs: 0, clock: this.clock });
+    } catch (err) {
+      this.log.warn('processes of an exited container survive SIGKILL', { id: c.id, err });
+    }
+  }
+
   /** Processes of the container outside its main process group: its cgroup's, and exec'd ones. */
   private strayPids(c: ContainerRecord, live: Live): number[] {
     const pids = c.cgroups ? this.cgroups.pids(c.cgroups) : [];
@@ -309,8 +320,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (!c) return;
     const live = this.live.get(id)!;
     await this.stopContainer(id, 0);
-    // Leftovers: children of an exited main process still in its group, exec'd commands.
-    if (c.pid !== undefined) await stopProcessGroup({ pgid: c.pid, extraPids: () => this.strayPids(c, live), graceMs: 0, clock: this.clock });
+    if (c.pid !== undefined) await this.killRemains(c, live);
     live.output?.close();
     if (c.cgroups) {
       const dirs = c.cgroups;
