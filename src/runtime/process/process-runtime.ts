@@ -43,6 +43,7 @@ import { containerEnv, launch } from './launch.js';
 import { MainProcess, readExitCodeFile } from './main-process.js';
 import { environHas, processGroupMembers } from './proc.js';
 import { pollUntil, stopProcessGroup } from './process-group.js';
+import { resizeTerminal } from './pty.js';
 import { RecordStore, type ContainerRecord, type SandboxRecord } from './records.js';
 import { containerUsage, directoryUsage } from './stats.js';
 
@@ -208,7 +209,6 @@ export class ProcessRuntime implements ContainerRuntime {
     const sandbox = this.sandbox(podSandboxId);
     if (sandbox.state !== 'ready') throw new Error(`sandbox "${podSandboxId}" is not ready`);
     if (config.command.length === 0) throw new Error('no command: the process runtime has no image entrypoint to fall back on');
-    if (config.tty) throw new Error('tty is not supported by the process runtime');
     const id = newId();
     const logDirectory = sandbox.config.logDirectory || sandboxConfig.logDirectory;
     const record: ContainerRecord = {
@@ -249,6 +249,7 @@ export class ProcessRuntime implements ContainerRuntime {
       rmSync(this.exitCodeFile(id), { force: true });
       const child = launch({
         argv: [...c.config.command, ...c.config.args],
+        tty: c.config.tty,
         env,
         cwd,
         cgroupProcs: c.cgroups ? this.cgroups.procsFiles(c.cgroups) : [],
@@ -271,6 +272,7 @@ export class ProcessRuntime implements ContainerRuntime {
     Object.assign(c, { state: 'running', startedAt: this.clock.now(), pid: live.main.pid, pidStartTime: live.main.startTime });
     this.store.saveContainer(c);
     live.finished = live.main.exited.then((code) => this.finish(c, code));
+    if (c.config.tty) resizeTerminal(live.main.pid, 80, 24, this.clock);
   }
 
   /** Records how the container ended: as when a container's init exits and its pid namespace
@@ -406,9 +408,9 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state !== 'running' || !live.main || !live.output) throw new Error(`container "${id}" is not running`);
-    if (options.tty) throw new Error('tty is not supported by the process runtime');
+    const tty = c.config.tty;
     const stdout = options.stdout ? new PassThrough() : undefined;
-    const stderr = options.stderr ? new PassThrough() : undefined;
+    const stderr = options.stderr && !tty ? new PassThrough() : undefined;
     const detach = live.output.attach({ stdout, stderr });
     let stdin: PassThrough | undefined;
     if (options.stdin && live.stdin) {
@@ -426,7 +428,9 @@ export class ProcessRuntime implements ContainerRuntime {
       stdin,
       stdout,
       stderr,
-      resize: () => {},
+      resize: (width, height) => {
+        if (tty) resizeTerminal(main.pid, width, height, this.clock);
+      },
       exit: main.exited.then((code) => code ?? 255),
       close,
     };
