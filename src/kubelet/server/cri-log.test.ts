@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCriLogLine, parseCriLogLine, rfc3339Nano } from './cri-log.js';
+import { formatLogRecord } from '../../runtime/process/cri-log.js';
+import { parseCriLogLine } from './cri-log.js';
 
 test('parses full and partial CRI log lines', () => {
   const full = parseCriLogLine(Buffer.from('2016-10-06T00:17:09.669794202Z stdout F log content 1'));
@@ -26,8 +27,8 @@ test('refuses lines not in the format', () => {
   }
 });
 
-test('formats what it parses', () => {
-  const line = formatCriLogLine(rfc3339Nano(Date.UTC(2026, 0, 1)), 'stdout', true, 'hello');
+test('reads what the process runtime writes', () => {
+  const line = formatLogRecord(Date.UTC(2026, 0, 1), 'stdout', false, Buffer.from('hello'));
   assert.equal(line.toString(), '2026-01-01T00:00:00.000000000Z stdout F hello\n');
   assert.equal(parseCriLogLine(line.subarray(0, -1))?.text.toString(), 'hello');
 });

@@ -36,13 +36,3 @@ export function parseCriLogLine(line: Buffer): CriLogEntry | undefined {
   }
   return { timestamp, time, stream, full: true, text: line.subarray(s2 + 1) };
 }
-
-/** Formats an entry as the CRI log format writes it (with the newline). */
-export function formatCriLogLine(timestamp: string, stream: LogStream, full: boolean, text: string | Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${timestamp} ${stream} ${full ? 'F' : 'P'} `), Buffer.from(text), Buffer.from('\n')]);
-}
-
-/** RFC 3339 with nanoseconds, as the CRI writers stamp lines (millisecond precision padded). */
-export function rfc3339Nano(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
-}
