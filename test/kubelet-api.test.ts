@@ -42,7 +42,7 @@ function freePort(): Promise<number> {
 
 function httpText(port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    httpGet({ host: '127.0.0.1', port, path }, (res) => {
+    httpGet({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
       res.on('end', () => resolve(body));
@@ -218,19 +218,27 @@ describe('kubelet API behind the API server, driven by kubectl', () => {
     assert.equal(readFileSync(back, 'utf8'), 'copied content\n');
   });
 
-  it('kubectl port-forward reaches a server in the pod', async () => {
-    const local = await freePort();
-    const child = spawn('kubectl', ['--kubeconfig', server.kubeconfig, 'port-forward', `pod/${POD}`, `${local}:${appPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    try {
-      await waitUntil('port-forward to listen', () => out.includes('Forwarding from'), { timeoutMs: 15_000, describe: () => out });
-      assert.equal(await httpText(local, '/'), 'hello from the pod\n');
-    } finally {
-      child.kill('SIGTERM');
-    }
-  });
+  // kubectl 1.32 tunnels SPDY through a WebSocket; with KUBECTL_PORT_FORWARD_WEBSOCKETS=false it
+  // upgrades to SPDY directly. Each HTTP GET is a new forwarded connection (a new stream pair).
+  for (const [how, env] of [['SPDY in a WebSocket', {}], ['plain SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) {
+    it(`kubectl port-forward reaches a server in the pod (${how})`, async () => {
+      const local = await freePort();
+      const child = spawn('kubectl', ['--kubeconfig', server.kubeconfig, 'port-forward', `pod/${POD}`, `${local}:${appPort}`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+      try {
+        await waitUntil('port-forward to listen', () => out.includes('Forwarding from'), { timeoutMs: 15_000, describe: () => out });
+        assert.equal(await httpText(local, '/'), 'hello from the pod\n');
+        assert.equal(await httpText(local, '/'), 'hello from the pod\n');
+      } finally {
+        child.kill('SIGTERM');
+      }
+    });
+  }
 
   it('kubectl top nodes and top pods', async () => {
     const nodes = await kubectlOk(server.kubeconfig, ['top', 'nodes']);

@@ -1,16 +1,23 @@
 // The kubelet API's upgrade endpoints: /exec/<ns>/<pod>/<container>, /attach/<ns>/<pod>/<container>
-// and /portForward/<ns>/<pod>, each a WebSocket speaking the channel protocols of channels.ts.
+// and /portForward/<ns>/<pod>, each a WebSocket speaking the channel protocols of channels.ts —
+// and port-forward also as SPDY (portforward.k8s.io), directly (`Upgrade: SPDY/3.1`) or tunneled
+// in a WebSocket (SPDY/3.1+portforward.k8s.io), which is what kubectl 1.32 uses.
 // Everything that can fail before the upgrade (unknown pod, bad query, no common protocol) is
 // answered as a plain HTTP error, which kubectl reports.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import { PORT_FORWARD_PROTOCOLS, REMOTE_COMMAND_PROTOCOLS, chooseProtocol } from './channels.js';
 import type { KubeletHost } from './host.js';
 import { badRequest, notFound, HttpError } from './http-handlers.js';
 import { PortsError, parsePorts, servePortForward } from './port-forward.js';
 import { parseStreamOptions, serveRemoteCommand } from './remote-command.js';
+import { serveSpdyPortForward } from './spdy/port-forward.js';
+
+const PORT_FORWARD_V1 = 'portforward.k8s.io';
+/** kubectl's port-forward: SPDY inside a WebSocket. */
+const SPDY_TUNNEL = `SPDY/3.1+${PORT_FORWARD_V1}`;
 
 export type StreamKind = 'exec' | 'attach' | 'portForward';
 
@@ -38,6 +45,22 @@ export async function serveStream(host: KubeletHost, kind: StreamKind, req: Inco
   if (kind === 'portForward') {
     const [namespace, pod] = parts;
     if (!namespace || !pod || parts.length > 3) throw notFound('path must be /portForward/<namespace>/<pod>');
+    const sandbox = await host.findPodSandbox(namespace, pod);
+    if (!sandbox) throw notFound(`pod "${pod}" in namespace "${namespace}" is not running on this node`);
+    const dial = (port: number) => host.runtime.portForward(sandbox, port);
+    if ((req.headers.upgrade ?? '').toLowerCase() === 'spdy/3.1') {
+      const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
+      if (!versions.includes(PORT_FORWARD_V1)) throw new HttpError(403, `unable to upgrade: no common protocol (want ${PORT_FORWARD_V1})`, 'Forbidden');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${PORT_FORWARD_V1}\r\n\r\n`);
+      if (head.length) socket.unshift(head);
+      serveSpdyPortForward(socket, dial);
+      return;
+    }
+    if (offeredProtocols(req).includes(SPDY_TUNNEL)) {
+      const { ws } = await upgrade(req, socket, head, [SPDY_TUNNEL]);
+      serveSpdyPortForward(createWebSocketStream(ws), dial);
+      return;
+    }
     let ports: number[];
     try {
       ports = parsePorts(query);
@@ -45,10 +68,8 @@ export async function serveStream(host: KubeletHost, kind: StreamKind, req: Inco
       if (err instanceof PortsError) throw badRequest(err.message);
       throw err;
     }
-    const sandbox = await host.findPodSandbox(namespace, pod);
-    if (!sandbox) throw notFound(`pod "${pod}" in namespace "${namespace}" is not running on this node`);
     const { ws, protocol } = await upgrade(req, socket, head, PORT_FORWARD_PROTOCOLS);
-    await servePortForward(ws, protocol, ports, (port) => host.runtime.portForward(sandbox, port));
+    await servePortForward(ws, protocol, ports, dial);
     return;
   }
   const [namespace, pod, container] = parts;
