@@ -247,6 +247,29 @@ describe('kubelet API behind the API server, driven by kubectl', () => {
     assert.match(pods, new RegExp(`^${POD}\\s+\\d+m\\s+\\d+Mi`, 'm'));
   });
 
+  it('nodes/proxy reaches the kubelet: healthz, pods, stats and resource metrics', async () => {
+    const raw = (path: string) => kubectlOk(server.kubeconfig, ['get', '--raw', `/api/v1/nodes/${NODE}/proxy/${path}`]);
+    assert.equal(await raw('healthz'), 'ok');
+    const pods = JSON.parse(await raw('pods')) as { kind: string; items: Pod[] };
+    assert.equal(pods.kind, 'PodList');
+    assert.deepEqual(pods.items.map((p) => p.metadata?.name), [POD]);
+    const summary = JSON.parse(await raw('stats/summary')) as { node: { nodeName: string }; pods: { podRef: { name: string } }[] };
+    assert.equal(summary.node.nodeName, NODE);
+    assert.deepEqual(summary.pods.map((p) => p.podRef.name), [POD]);
+    const metrics = await raw('metrics/resource');
+    assert.match(metrics, /^node_cpu_usage_seconds_total \d/m);
+    assert.match(metrics, /^container_memory_working_set_bytes\{container="app",namespace="default",pod="web"\} \d+/m);
+  });
+
+  it('pods/log of a pod without a node is a 400', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound' }, spec: { containers: [{ name: 'a', image: 'busybox' }, { name: 'b', image: 'busybox' }] } };
+    const created = await api.request('POST', `/api/v1/namespaces/${NS}/pods`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(pod) });
+    assert.equal(created.status, 201, created.body);
+    const unbound = await api.request('GET', `/api/v1/namespaces/${NS}/pods/unbound/log?container=a`);
+    assert.equal(unbound.status, 400);
+    assert.match(unbound.body, /pod unbound does not have a host assigned/);
+  });
+
   it('the kubelet refuses clients without a cluster-CA certificate, and users it does not know', async () => {
     const call = (tls: { certPem?: string; keyPem?: string }) =>
       new Promise<number>((resolve, reject) => {
