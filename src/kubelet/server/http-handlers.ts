@@ -4,6 +4,7 @@
 import { access } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../util/clock.js';
+import { drained } from '../../util/drain.js';
 import type { KubeletHost } from './host.js';
 import { LogOptionsError, parseLogOptions } from './log-options.js';
 import { readContainerLog, type LogSink } from './log-reader.js';
@@ -45,18 +46,10 @@ function writeJson(res: ServerResponse, body: unknown): void {
 
 function responseSink(res: ServerResponse): LogSink {
   return {
-    write: (chunk) =>
-      new Promise((resolve) => {
-        if (res.destroyed || res.writableEnded) return resolve();
-        if (res.write(chunk)) return resolve();
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      }),
+    write: async (chunk) => {
+      if (res.destroyed || res.writableEnded) return;
+      if (!res.write(chunk)) await drained(res);
+    },
   };
 }
 

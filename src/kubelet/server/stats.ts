@@ -136,20 +136,12 @@ export class RuntimeStats {
   }
 }
 
-function sumCpu(time: string, all: (CpuStats | undefined)[]): CpuStats {
-  const out: CpuStats = { time, usageCoreNanoSeconds: 0, usageNanoCores: 0 };
-  for (const c of all) {
-    out.usageCoreNanoSeconds! += c?.usageCoreNanoSeconds ?? 0;
-    out.usageNanoCores! += c?.usageNanoCores ?? 0;
-  }
-  return out;
+/** Sums the named fields over the containers' stats (a pod's usage). */
+function sum<T extends object>(base: T, all: (T | undefined)[], fields: (keyof T)[]): T {
+  const out = { ...base } as Record<keyof T, unknown>;
+  for (const f of fields) out[f] = all.reduce((total, s) => total + ((s?.[f] as number | undefined) ?? 0), 0);
+  return out as T;
 }
 
-function sumMemory(time: string, all: (MemoryStats | undefined)[]): MemoryStats {
-  const out: MemoryStats = { time, workingSetBytes: 0, usageBytes: 0 };
-  for (const m of all) {
-    out.workingSetBytes! += m?.workingSetBytes ?? 0;
-    out.usageBytes! += m?.usageBytes ?? 0;
-  }
-  return out;
-}
+const sumCpu = (time: string, all: (CpuStats | undefined)[]): CpuStats => sum<CpuStats>({ time }, all, ['usageCoreNanoSeconds', 'usageNanoCores']);
+const sumMemory = (time: string, all: (MemoryStats | undefined)[]): MemoryStats => sum<MemoryStats>({ time }, all, ['workingSetBytes', 'usageBytes']);

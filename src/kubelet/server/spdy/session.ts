@@ -5,6 +5,7 @@
 // as Kubernetes' spdystream does.
 
 import { Duplex } from 'node:stream';
+import { drained } from '../../../util/drain.js';
 import { ControlType, FLAG_FIN, FrameReader, controlFrame, dataFrame, u32, type Frame } from './frames.js';
 import { HeaderCompression, decodeHeaderBlock, encodeHeaderBlock, type HeaderBlock } from './headers.js';
 
@@ -70,15 +71,7 @@ export class SpdySession {
       if (this.closed) return;
       const bytes = typeof frame === 'function' ? await frame() : frame;
       if (this.closed) return;
-      if (!this.transport.write(bytes)) await new Promise<void>((resolve) => {
-        const done = () => {
-          this.transport.off('drain', done);
-          this.transport.off('close', done);
-          resolve();
-        };
-        this.transport.on('drain', done);
-        this.transport.on('close', done);
-      });
+      if (!this.transport.write(bytes)) await drained(this.transport);
     };
     const result = this.outgoing.then(run);
     this.outgoing = result.catch(() => undefined);
