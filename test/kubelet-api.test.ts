@@ -199,6 +199,22 @@ describe('kubelet API behind the API server, driven by kubectl', () => {
     }
   });
 
+  it('kubectl attach streams the running container\'s output', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', server.kubeconfig, 'attach', POD, '-c', 'app'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    try {
+      // Each request makes the app log a line; keep asking until one shows up in the attached output.
+      await waitUntil('a line through attach', async () => {
+        await httpText(appPort, '/log');
+        return /requested-\d+/.test(out);
+      }, { timeoutMs: 15_000, intervalMs: 300, describe: () => out });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('kubectl exec reports the exit code and passes stdin', async () => {
     const r = await kubectl(server.kubeconfig, ['exec', POD, '--', 'sh', '-c', 'echo hi; exit 3']);
     assert.equal(r.stdout, 'hi\n');
