@@ -41,7 +41,7 @@ import { containerMatches, sandboxMatches, toContainer, toPodSandbox } from './f
 import { ImageStore } from './images.js';
 import { containerEnv, launch } from './launch.js';
 import { MainProcess, readExitCodeFile } from './main-process.js';
-import { environHas, processGroupMembers } from './proc.js';
+import { environHas, liveProcesses, processGroupMembers, type ProcStat } from './proc.js';
 import { pollUntil, stopProcessGroup } from './process-group.js';
 import { resizeTerminal } from './pty.js';
 import { RecordStore, type ContainerRecord, type SandboxRecord } from './records.js';
@@ -453,12 +453,13 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async listContainerStats(filter?: ContainerFilter): Promise<ContainerStats[]> {
-    return [...this.containers.values()].filter((c) => containerMatches(c, filter)).map((c) => this.statsOf(c));
+    const processes = this.limits.enforced ? undefined : liveProcesses();
+    return [...this.containers.values()].filter((c) => containerMatches(c, filter)).map((c) => this.statsOf(c, processes));
   }
 
-  private statsOf(c: ContainerRecord): ContainerStats {
+  private statsOf(c: ContainerRecord, processes?: ProcStat[]): ContainerStats {
     const running = c.state === 'running';
-    const usage = containerUsage(this.cgroups, c.cgroups, running ? c.pid : undefined);
+    const usage = containerUsage(this.cgroups, c.cgroups, running ? c.pid : undefined, processes);
     return {
       id: c.id,
       metadata: c.config.metadata,
