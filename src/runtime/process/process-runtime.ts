@@ -299,13 +299,14 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state === 'running' && live.main?.running) {
-      const { killed } = await stopProcessGroup({
+      await stopProcessGroup({
         pgid: live.main.pid,
         extraPids: () => this.strayPids(c, live),
         graceMs: Math.max(0, timeoutSeconds) * 1000,
         clock: this.clock,
+        // Before the kill, so an exit noticed meanwhile is not taken for an unexplained one.
+        onKill: () => (c.killedByRuntime = true),
       });
-      if (killed) c.killedByRuntime = true;
       live.main.check();
     }
     await live.finished;
@@ -323,6 +324,8 @@ export class ProcessRuntime implements ContainerRuntime {
         graceMs: 0,
         clock: this.clock,
       });
+      // The group is gone, so its id may now be reused by any process: leftovers are found by marker from now on.
+      live.groupTrusted = false;
     } catch (err) {
       this.log.warn('processes of an exited container survive SIGKILL', { id: c.id, err });
     }
