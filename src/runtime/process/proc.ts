@@ -49,7 +49,7 @@ export function isProcessAlive(pid: number, startTime?: number): boolean {
 }
 
 /** Every live (non-zombie) process. */
-function liveProcesses(): ProcStat[] {
+export function liveProcesses(): ProcStat[] {
   const live: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);

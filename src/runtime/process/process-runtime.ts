@@ -41,7 +41,7 @@ import { containerMatches, sandboxMatches, toContainer, toPodSandbox } from './f
 import { ImageStore } from './images.js';
 import { containerEnv, launch } from './launch.js';
 import { MainProcess, readExitCodeFile } from './main-process.js';
-import { environHas, processGroupMembers } from './proc.js';
+import { environHas, liveProcesses, processGroupMembers, type ProcStat } from './proc.js';
 import { pollUntil, stopProcessGroup } from './process-group.js';
 import { resizeTerminal } from './pty.js';
 import { RecordStore, type ContainerRecord, type SandboxRecord } from './records.js';
@@ -299,13 +299,14 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state === 'running' && live.main?.running) {
-      const { killed } = await stopProcessGroup({
+      await stopProcessGroup({
         pgid: live.main.pid,
         extraPids: () => this.strayPids(c, live),
         graceMs: Math.max(0, timeoutSeconds) * 1000,
         clock: this.clock,
+        // Before the kill, so an exit noticed meanwhile is not taken for an unexplained one.
+        onKill: () => (c.killedByRuntime = true),
       });
-      if (killed) c.killedByRuntime = true;
       live.main.check();
     }
     await live.finished;
@@ -323,6 +324,8 @@ export class ProcessRuntime implements ContainerRuntime {
         graceMs: 0,
         clock: this.clock,
       });
+      // The group is gone, so its id may now be reused by any process: leftovers are found by marker from now on.
+      live.groupTrusted = false;
     } catch (err) {
       this.log.warn('processes of an exited container survive SIGKILL', { id: c.id, err });
     }
@@ -453,12 +456,13 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async listContainerStats(filter?: ContainerFilter): Promise<ContainerStats[]> {
-    return [...this.containers.values()].filter((c) => containerMatches(c, filter)).map((c) => this.statsOf(c));
+    const processes = this.limits.enforced ? undefined : liveProcesses();
+    return [...this.containers.values()].filter((c) => containerMatches(c, filter)).map((c) => this.statsOf(c, processes));
   }
 
-  private statsOf(c: ContainerRecord): ContainerStats {
+  private statsOf(c: ContainerRecord, processes?: ProcStat[]): ContainerStats {
     const running = c.state === 'running';
-    const usage = containerUsage(this.cgroups, c.cgroups, running ? c.pid : undefined);
+    const usage = containerUsage(this.cgroups, c.cgroups, running ? c.pid : undefined, processes);
     return {
       id: c.id,
       metadata: c.config.metadata,
