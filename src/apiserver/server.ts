@@ -32,13 +32,17 @@ import { OpenApiService } from './endpoints/openapi.js';
 import { CrdController, customResourceUnknownFields } from './crd/index.js';
 import { resourcePrefix } from './registry/keys.js';
 import { CachingStore } from './watchcache/index.js';
-import { newBadRequest } from '../api/status-errors.js';
+import { newBadRequest, newServiceUnavailable } from '../api/status-errors.js';
 import { notFoundPath } from './endpoints/not-found.js';
 import { ResourceCatalog } from './registry/catalog.js';
 import { RestStore } from './registry/rest-store.js';
 import type { ResourceDefinition } from './registry/resource.js';
 import { createLongRunningRegistry, type LongRunningRegistry } from './serving/long-running.js';
 import type { RequestHandler } from './serving/types.js';
+import type { UpgradeHandler } from './serving/secure-server.js';
+import { KubeletProxies, metricsResources, proxyUpgrade, writeSocketResponse, type KubeletClientConfig } from './kubeletproxy/index.js';
+import { METRICS_GROUP } from './kubeletproxy/metrics-api.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -52,6 +56,8 @@ export interface ApiServerOptions {
   authorizer?: Authorizer;
   extraAdmission?: AdmissionPlugin[];
   healthChecks?: HealthCheck[];
+  /** Credentials towards kubelets: enables pods/log, exec, attach, portforward, nodes/proxy and metrics.k8s.io. */
+  kubeletClient?: KubeletClientConfig;
 }
 
 type Obj = KubeObject & Record<string, unknown>;
@@ -68,6 +74,7 @@ export class ApiServer {
   private readonly admission: AdmissionChain;
   private readonly openApi: OpenApiService;
   readonly metrics = new ApiMetrics();
+  private readonly kubeletProxies?: KubeletProxies;
 
   constructor(private readonly options: ApiServerOptions) {
     for (const def of options.resources) this.catalog.add(def);
@@ -76,7 +83,7 @@ export class ApiServer {
     if (store instanceof CachingStore) {
       for (const def of options.resources) store.cache(resourcePrefix(def));
       this.catalog.onChange(() => {
-        for (const def of this.catalog.all()) store.cache(resourcePrefix(def));
+        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP) store.cache(resourcePrefix(def));
       });
     }
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
@@ -87,6 +94,10 @@ export class ApiServer {
       list: async () => (priorityClasses ? ((await this.storeFor(priorityClasses).list(undefined, { resourceVersion: '0' })).items as unknown as PriorityClass[]) : []),
     });
     this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle]);
+    if (options.kubeletClient) {
+      for (const def of metricsResources()) this.catalog.add(def);
+      this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);
+    }
     this.crds = new CrdController({
       catalog: this.catalog,
       store: options.store,
@@ -125,6 +136,52 @@ export class ApiServer {
     }
     return store;
   }
+
+  private createKubeletProxies(kubelet: KubeletClientConfig): KubeletProxies {
+    const storeOf = (resource: string) => {
+      const def = this.catalog.lookup('', 'v1', resource);
+      if (!def) throw new Error(`${resource} are not served`);
+      return this.storeFor(def);
+    };
+    return new KubeletProxies({
+      kubelet,
+      clock: this.options.clock,
+      longRunning: this.longRunning,
+      getPod: async (namespace, name) => (await storeOf('pods').get(namespace, name)) as Pod,
+      getNode: async (name) => (await storeOf('nodes').get(undefined, name)) as Node,
+      listNodes: async () => (await storeOf('nodes').list(undefined, { resourceVersion: '0' })).items as Node[],
+      listPods: async (namespace) => (await storeOf('pods').list(namespace, { resourceVersion: '0' })).items as Pod[],
+    });
+  }
+
+  /**
+   * Upgrade requests (HTTP/1.1 `Connection: Upgrade`: WebSocket exec, attach, port-forward, and
+   * anything under nodes/proxy): authenticated and authorized like any request, then relayed to
+   * the kubelet. Failures are answered on the socket as Status objects.
+   */
+  readonly upgradeHandler: UpgradeHandler = (req, socket, head) => {
+    socket.on('error', () => {});
+    const run = async () => {
+      const url = parseUrl(req.url ?? '/');
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+      const user = await this.options.authenticator.authenticate(req);
+      if (!user) throw newUnauthorized('Unauthorized');
+      const decision = await (this.options.authorizer ?? alwaysAllow).authorize(user, info);
+      if (!decision.allowed) throw forbidden(user.name, info, decision.reason);
+      const target = info.isResourceRequest && this.kubeletProxies ? await this.kubeletProxies.upgradeTarget(info, url.searchParams, path) : undefined;
+      if (!target) throw newBadRequest(`upgrade requests are not supported at ${path}`);
+      proxyUpgrade(this.kubeletProxies!.ctx.kubelet, target, req, socket, head, this.longRunning, (err) => {
+        const status = statusOf(newServiceUnavailable(`error dialing backend: ${err.message}`));
+        writeSocketResponse(socket, status.code, 'Service Unavailable', JSON.stringify(status));
+      });
+    };
+    run().catch((err: unknown) => {
+      const status = statusOf(err);
+      if (status.code >= 500) this.options.logger.error('upgrade request failed', { url: req.url, error: err });
+      writeSocketResponse(socket, status.code, status.reason ?? '', JSON.stringify(status));
+    });
+  };
 
   /** Creates default, kube-system, kube-public and kube-node-lease if they are missing. */
   async ensureSystemNamespaces(): Promise<void> {
@@ -188,6 +245,7 @@ export class ApiServer {
     if (!decision.allowed) throw forbidden(user.name, info, decision.reason);
 
     if (!info.isResourceRequest) return this.handleNonResource(req, res, path, query);
+    if (this.kubeletProxies && (await this.kubeletProxies.handle(req, res, info, query, path))) return;
 
     const def = this.catalog.lookup(info.apiGroup, info.apiVersion, info.resource ?? '');
     if (!def) throw notFoundPath();

@@ -117,6 +117,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     advertiseAddress: `${flags.advertiseAddress ?? clientHost}:${flags.port}`,
     healthChecks: [{ name: 'etcd', check: async () => void (await backend.currentRevision()) }],
     extraAdmission: [allocation],
+    kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
   });
   await api.ensureSystemNamespaces();
   await api.ensureSystemPriorityClasses();
@@ -127,6 +128,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     port: flags.port,
     tls: { certPem: pki.serving.certPem, keyPem: pki.serving.keyPem, clientCaPem: pki.ca.certPem },
     handler: api.handler,
+    upgradeHandler: api.upgradeHandler,
     longRunning: api.longRunning,
     logger: log.child('serving'),
   });

@@ -2,6 +2,7 @@
 // resourceVersion semantics, bookmarks, sendInitialEvents, timeoutSeconds, Table objects for
 // `kubectl get -w`, and a clean end on client disconnect or server shutdown.
 
+import { drained } from '../../util/drain.js';
 import type { KubeObject } from '../../api/object.js';
 import { newBadRequest } from '../../api/status-errors.js';
 import { statusOf } from '../../api/status.js';
@@ -85,15 +86,7 @@ export async function serveWatch<T extends KubeObject>(
   // ends it once it falls too far behind) instead of filling server memory.
   const send = async (chunk: string): Promise<void> => {
     if (res.write(chunk) || ended) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.once('drain', done);
-      res.once('close', done);
-    });
+    await drained(res);
   };
   try {
     for await (const event of stream) {

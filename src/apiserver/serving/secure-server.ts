@@ -5,7 +5,9 @@
 
 import { once } from 'node:events';
 import * as http2 from 'node:http2';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { realClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/log.js';
@@ -20,6 +22,9 @@ export interface ServingTls {
   clientCaPem?: string;
 }
 
+/** Handles an HTTP/1.1 upgrade request (WebSocket, SPDY) on its raw socket. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 export interface SecureServerOptions {
   /** Address to bind; default 127.0.0.1. */
   host?: string;
@@ -27,6 +32,8 @@ export interface SecureServerOptions {
   port: number;
   tls: ServingTls;
   handler: RequestHandler;
+  /** Upgrade requests (kubectl exec/attach/port-forward over WebSocket); refused with 400 when absent. */
+  upgradeHandler?: UpgradeHandler;
   /** Registry where long-running handlers (watches) register; a new one when omitted. */
   longRunning?: LongRunningRegistry;
   logger?: Logger;
@@ -126,6 +133,21 @@ export async function startSecureServer(options: SecureServerOptions): Promise<S
       `HTTP/1.1 ${code} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
+  });
+
+  // Upgrades come over HTTP/1.1 (kubectl dials them with ALPN http/1.1); the socket is tracked
+  // as an HTTP/1.1 connection already and is destroyed at the shutdown deadline like the rest.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (options.upgradeHandler) {
+      try {
+        return options.upgradeHandler(req, socket, head);
+      } catch (err) {
+        logger.error('upgrade handler failed', { error: err instanceof Error ? err : String(err) });
+        return void socket.destroy();
+      }
+    }
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'upgrade requests are not supported', reason: 'BadRequest', code: 400 });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
   server.on('request', (req: ServerRequest, res: ServerResponse) => {

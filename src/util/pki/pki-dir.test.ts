@@ -16,11 +16,11 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test('first start creates CA, serving and admin certificates; keys are 0600', () =>
+test('first start creates CA, serving, admin and kubelet-client certificates; keys are 0600', () =>
   withDir(async (dir) => {
     const pki = await loadOrCreatePki(dir, { hostnames: ['kite.example', '10.1.2.3'] });
-    assert.deepEqual(pki.generated, ['ca', 'serving', 'admin']);
-    for (const key of [pki.paths.caKey, pki.paths.servingKey, pki.paths.adminKey]) {
+    assert.deepEqual(pki.generated, ['ca', 'serving', 'admin', 'kubelet-client']);
+    for (const key of [pki.paths.caKey, pki.paths.servingKey, pki.paths.adminKey, pki.paths.kubeletClientKey]) {
       assert.equal((await stat(key)).mode & 0o777, 0o600, key);
     }
     const serving = new X509Certificate(pki.serving.certPem);
@@ -28,6 +28,7 @@ test('first start creates CA, serving and admin certificates; keys are 0600', ()
       assert.ok(serving.subjectAltName?.includes(san), san);
     }
     assert.equal(new X509Certificate(pki.admin.certPem).subject, 'O=system:masters\nCN=kubernetes-admin');
+    assert.equal(new X509Certificate(pki.kubeletClient.certPem).subject, 'CN=kube-apiserver-kubelet-client');
   }));
 
 test('later starts reuse the files; a SAN change reissues only the serving certificate', () =>
@@ -51,7 +52,7 @@ test('missing or near-expiry leaf certificates are reissued; a lone CA half is a
     await unlink(first.paths.adminCert);
     assert.deepEqual((await loadOrCreatePki(dir, { clock })).generated, ['admin']);
     await clock.step(340 * 86_400_000);
-    assert.deepEqual((await loadOrCreatePki(dir, { clock })).generated, ['serving', 'admin']);
+    assert.deepEqual((await loadOrCreatePki(dir, { clock })).generated, ['serving', 'admin', 'kubelet-client']);
     await unlink(first.paths.caKey);
     await assert.rejects(loadOrCreatePki(dir, { clock }), /only one of ca\.crt and ca\.key/);
   }));

@@ -1,5 +1,5 @@
 // The cluster's PKI directory: on first start creates the CA, the API server's serving certificate
-// and the admin client certificate; later starts reuse them, reissuing a certificate only when it
+// the admin client certificate and the API server's client certificate towards kubelets; later starts reuse them, reissuing a certificate only when it
 // is missing, no longer matches the CA or its key, is near expiry, or (serving) its SANs changed.
 
 import { X509Certificate as NodeCertificate, createPrivateKey } from 'node:crypto';
@@ -29,6 +29,8 @@ export interface PkiPaths {
   servingKey: string;
   adminCert: string;
   adminKey: string;
+  kubeletClientCert: string;
+  kubeletClientKey: string;
 }
 
 export interface Pki {
@@ -37,8 +39,10 @@ export interface Pki {
   ca: CertificateAuthority;
   serving: KeyAndCertificate;
   admin: KeyAndCertificate;
+  /** The API server's client certificate for kubelets (CN kube-apiserver-kubelet-client). */
+  kubeletClient: KeyAndCertificate;
   /** What this call (re)generated; empty when everything was reused. */
-  generated: Array<'ca' | 'serving' | 'admin'>;
+  generated: Array<'ca' | 'serving' | 'admin' | 'kubelet-client'>;
 }
 
 export const CA_VALIDITY_DAYS = 3650;
@@ -49,6 +53,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const ADMIN_USER = 'kubernetes-admin';
 export const ADMIN_GROUP = 'system:masters';
+/** The user kubelets know the API server as. */
+export const APISERVER_KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
 
 /** The serving certificate's SANs: loopback, this host, the in-cluster service names, and extras. */
 export function servingNames(options: PkiOptions): { dnsNames: string[]; ipAddresses: string[] } {
@@ -104,6 +110,8 @@ export async function loadOrCreatePki(dir: string, options: PkiOptions = {}): Pr
     servingKey: join(dir, 'apiserver.key'),
     adminCert: join(dir, 'admin.crt'),
     adminKey: join(dir, 'admin.key'),
+    kubeletClientCert: join(dir, 'apiserver-kubelet-client.crt'),
+    kubeletClientKey: join(dir, 'apiserver-kubelet-client.key'),
   };
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const generated: Pki['generated'] = [];
@@ -138,5 +146,20 @@ export async function loadOrCreatePki(dir: string, options: PkiOptions = {}): Pr
     generated.push('admin');
   }
 
-  return { dir, paths, ca: authority, serving: serving as KeyAndCertificate, admin: admin as KeyAndCertificate, generated };
+  let kubeletClient = await readPair(paths.kubeletClientCert, paths.kubeletClientKey);
+  if (!usable(kubeletClient, caCert, now, renewMs)) {
+    kubeletClient = await issueClientCertificate(authority, { commonName: APISERVER_KUBELET_CLIENT_USER, validityDays: LEAF_VALIDITY_DAYS, clock });
+    await writePair(paths.kubeletClientCert, paths.kubeletClientKey, kubeletClient as KeyAndCertificate);
+    generated.push('kubelet-client');
+  }
+
+  return {
+    dir,
+    paths,
+    ca: authority,
+    serving: serving as KeyAndCertificate,
+    admin: admin as KeyAndCertificate,
+    kubeletClient: kubeletClient as KeyAndCertificate,
+    generated,
+  };
 }
