@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { PassThrough, type Duplex, type Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { realClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { RuntimeNotFoundError } from '../errors.js';
@@ -32,12 +32,13 @@ import type {
   StreamSession,
   VersionInfo,
 } from '../runtime.js';
+import { attachSession } from './attach.js';
 import { Cgroups, type CgroupMode } from './cgroups.js';
 import { prepareContainerRoot, workingDirectory } from './container-root.js';
 import { ContainerOutput } from './container-output.js';
 import { execStream, execSync, type ExecContext } from './exec.js';
 import { closeFd, ensureFifo, openFifoForContainer } from './fifo.js';
-import { containerMatches, sandboxMatches, toContainer, toPodSandbox } from './filters.js';
+import { containerMatches, sandboxMatches, toContainer, toContainerStatus, toPodSandbox, toPodSandboxStatus } from './filters.js';
 import { ImageStore } from './images.js';
 import { containerEnv, launch } from './launch.js';
 import { MainProcess, readExitCodeFile } from './main-process.js';
@@ -189,17 +190,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
-    const s = this.sandbox(id);
-    return {
-      id,
-      metadata: s.config.metadata,
-      state: s.state,
-      createdAt: s.createdAt,
-      ips: s.ips,
-      hostNetwork: true,
-      labels: s.config.labels,
-      annotations: s.config.annotations,
-    };
+    return toPodSandboxStatus(this.sandbox(id));
   }
 
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
@@ -363,24 +354,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async containerStatus(id: string): Promise<ContainerStatus> {
-    const c = this.container(id);
-    return {
-      id,
-      metadata: c.config.metadata,
-      state: c.state,
-      createdAt: c.createdAt,
-      startedAt: c.startedAt,
-      finishedAt: c.finishedAt,
-      exitCode: c.exitCode,
-      image: c.config.image,
-      imageRef: c.imageRef,
-      reason: c.reason,
-      message: c.message,
-      labels: c.config.labels,
-      annotations: c.config.annotations,
-      mounts: c.config.mounts,
-      logPath: c.logPath,
-    };
+    return toContainerStatus(this.container(id));
   }
 
   // ---- exec, attach, port-forward
@@ -415,32 +389,8 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state !== 'running' || !live.main || !live.output) throw new Error(`container "${id}" is not running`);
-    const tty = c.config.tty;
-    const stdout = options.stdout ? new PassThrough() : undefined;
-    const stderr = options.stderr && !tty ? new PassThrough() : undefined;
-    const detach = live.output.attach({ stdout, stderr });
-    let stdin: PassThrough | undefined;
-    if (options.stdin && live.stdin) {
-      stdin = new PassThrough();
-      stdin.pipe(live.stdin, { end: c.config.stdinOnce });
-    }
-    const main = live.main;
-    const close = () => {
-      detach();
-      stdin?.unpipe();
-      stdout?.end();
-      stderr?.end();
-    };
-    return {
-      stdin,
-      stdout,
-      stderr,
-      resize: (width, height) => {
-        if (tty) resizeTerminal(main.pid, width, height, this.clock);
-      },
-      exit: main.exited.then((code) => code ?? 255),
-      close,
-    };
+    const { tty, stdinOnce } = c.config;
+    return attachSession({ main: live.main, output: live.output, stdin: live.stdin, tty, stdinOnce, clock: this.clock }, options);
   }
 
   async portForward(podSandboxId: string, port: number): Promise<Duplex> {
