@@ -277,8 +277,8 @@ export class ProcessRuntime implements ContainerRuntime {
     if (c.pid !== undefined && live && !this.closed) await this.killRemains(c, live);
     if (live?.output) await Promise.race([live.output.done, this.clock.sleep(this.drainMs)]);
     live?.stdin?.end();
-    const oomKilled = c.cgroups !== undefined && this.cgroups.oomKills(c.cgroups) > 0;
     const exitCode = code ?? (c.killedByRuntime ? 137 : 255);
+    const oomKilled = c.cgroups !== undefined && this.cgroups.oomKilled(c.cgroups, exitCode);
     let reason = exitCode === 0 ? 'Completed' : 'Error';
     let message = '';
     if (oomKilled) reason = 'OOMKilled';
