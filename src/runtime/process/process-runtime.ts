@@ -37,7 +37,7 @@ import { Cgroups, type CgroupMode } from './cgroups.js';
 import { prepareContainerRoot, workingDirectory } from './container-root.js';
 import { ContainerOutput } from './container-output.js';
 import { execStream, execSync, type ExecContext } from './exec.js';
-import { closeFd, ensureFifo, openFifoForContainer } from './fifo.js';
+import { closeFd, ensureFifos, openFifoForContainer } from './fifo.js';
 import { containerMatches, sandboxMatches, toContainer, toContainerStatus, toPodSandbox, toPodSandboxStatus } from './filters.js';
 import { ImageStore } from './images.js';
 import { containerEnv, launch } from './launch.js';
@@ -76,6 +76,8 @@ interface Live {
   main?: MainProcess;
   output?: ContainerOutput;
   stdin?: Writable;
+  /** startContainer is under way. */
+  starting?: boolean;
   /** Exec'd process groups still running. */
   execs: Set<number>;
   /** Resolves once the exit has been recorded. */
@@ -227,9 +229,10 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async startContainer(id: string): Promise<void> {
     const c = this.container(id);
-    if (c.state !== 'created') throw new Error(`container "${id}" is ${c.state}, not created`);
-    const sandbox = this.sandbox(c.sandboxId);
     const live = this.live.get(id)!;
+    if (c.state !== 'created' || live.starting) throw new Error(`container "${id}" is ${live.starting ? 'starting' : c.state}, not created`);
+    live.starting = true;
+    const sandbox = this.sandbox(c.sandboxId);
     const fifos = this.fifos(id);
     let fds: number[] = [];
     try {
@@ -237,8 +240,7 @@ export class ProcessRuntime implements ContainerRuntime {
       const cwd = workingDirectory(root, c.config.workingDir);
       const env = containerEnv(c.config.envs, { KITE_ROOT: root, HOSTNAME: sandbox.config.hostname });
       c.cgroups = this.cgroups.create(c.sandboxId, id, c.config.resources);
-      ensureFifo(fifos.stdout);
-      ensureFifo(fifos.stderr);
+      await ensureFifos(fifos.stdout, fifos.stderr);
       fds = [openFifoForContainer(fifos.stdout), openFifoForContainer(fifos.stderr)];
       rmSync(this.exitCodeFile(id), { force: true });
       const child = launch({
@@ -262,6 +264,7 @@ export class ProcessRuntime implements ContainerRuntime {
       throw err;
     } finally {
       for (const fd of fds) closeFd(fd);
+      live.starting = false;
     }
     const { command, init } = live.main;
     Object.assign(c, { state: 'running', startedAt: this.clock.now(), pid: command.pid, pidStartTime: command.startTime, initPid: init.pid, initStartTime: init.startTime });
