@@ -231,8 +231,8 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state !== 'created' || live.starting) throw new Error(`container "${id}" is ${live.starting ? 'starting' : c.state}, not created`);
-    live.starting = true;
     const sandbox = this.sandbox(c.sandboxId);
+    live.starting = true;
     const fifos = this.fifos(id);
     let fds: number[] = [];
     try {
