@@ -50,3 +50,14 @@ describe('process runtime: resource limits through cgroups', () => {
     }
   });
 });
+
+describe('process runtime: without cgroups', () => {
+  let t: TestRuntime;
+  before(async () => (t = await testRuntime({ cgroups: 'off' })));
+  after(async () => t.cleanup());
+
+  it('says that limits are not enforced, and why', async () => {
+    assert.equal((await t.runtime.version()).limitsEnforced, false);
+    assert.deepEqual(t.runtime.limits, { enforced: false, cgroups: 'none', reason: 'cgroups disabled by the runtime options' });
+  });
+});

@@ -168,11 +168,14 @@ export class Cgroups {
     return (text ?? '').split('\n').filter(Boolean).map(Number);
   }
 
-  /** How many times the kernel's OOM killer has killed a process of this cgroup. */
-  oomKills(dirs: CgroupDirs): number {
-    if (dirs.unified) return readKey(join(dirs.unified, 'memory.events'), 'oom_kill') ?? 0;
-    if (dirs.memory) return readKey(join(dirs.memory, 'memory.oom_control'), 'oom_kill') ?? 0;
-    return 0;
+  /** Whether the kernel's OOM killer has killed a process of this cgroup. Kernels before 4.13
+   *  have no v1 oom_kill counter: then a SIGKILL (exit code 137) after the limit was hit counts. */
+  oomKilled(dirs: CgroupDirs, exitCode: number): boolean {
+    if (dirs.unified) return (readKey(join(dirs.unified, 'memory.events'), 'oom_kill') ?? 0) > 0;
+    if (!dirs.memory) return false;
+    const kills = readKey(join(dirs.memory, 'memory.oom_control'), 'oom_kill');
+    if (kills !== undefined) return kills > 0;
+    return exitCode === 137 && (readNumber(join(dirs.memory, 'memory.failcnt')) ?? 0) > 0;
   }
 
   /** Working set (usage minus inactive file cache, as the kubelet computes it), in bytes. */

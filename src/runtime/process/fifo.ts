@@ -5,14 +5,16 @@
 // carries on writing the log. The runtime reads through a non-blocking fd wrapped in a net.Socket
 // (epoll, no thread-pool thread per stream).
 
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
-/** Creates the FIFO at path unless it exists. */
-export function ensureFifo(path: string): void {
-  if (!existsSync(path)) execFileSync('mkfifo', ['-m', '600', path]);
+/** Creates the FIFOs (Node has no mkfifo; coreutils does) that do not exist yet. */
+export async function ensureFifos(...paths: string[]): Promise<void> {
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length) await promisify(execFile)('mkfifo', ['-m', '600', ...missing]);
 }
 
 /** Opens the FIFO read-write: the fd handed to the container as its stdout or stderr. */

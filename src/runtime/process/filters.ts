@@ -1,6 +1,7 @@
-// The CRI list filters (id, state, sandbox, label selector) and the record → CRI shapes they list.
+// The CRI list filters (id, state, sandbox, label selector), and the records as the CRI shapes that
+// lists and status calls answer.
 
-import type { Container, ContainerFilter, PodSandbox, PodSandboxFilter } from '../runtime.js';
+import type { Container, ContainerFilter, ContainerStatus, PodSandbox, PodSandboxFilter, PodSandboxStatus } from '../runtime.js';
 import type { ContainerRecord, SandboxRecord } from './records.js';
 
 function labelsMatch(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
@@ -37,4 +38,16 @@ export function toContainer(r: ContainerRecord): Container {
     labels: r.config.labels,
     annotations: r.config.annotations,
   };
+}
+
+export function toPodSandboxStatus(s: SandboxRecord): PodSandboxStatus {
+  const { id, state, createdAt, ips } = s;
+  // The pod network is the host's.
+  return { id, metadata: s.config.metadata, state, createdAt, ips, hostNetwork: true, labels: s.config.labels, annotations: s.config.annotations };
+}
+
+export function toContainerStatus(c: ContainerRecord): ContainerStatus {
+  const { id, state, createdAt, startedAt, finishedAt, exitCode, imageRef, reason, message, logPath } = c;
+  const { metadata, image, labels, annotations, mounts } = c.config;
+  return { id, metadata, state, createdAt, startedAt, finishedAt, exitCode, image, imageRef, reason, message, labels, annotations, mounts, logPath };
 }

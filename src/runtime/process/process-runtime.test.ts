@@ -28,6 +28,22 @@ describe('process runtime: lifecycle', () => {
     assert.deepEqual(records.filter((r) => r[0] === 'stderr'), [['stderr', 'F', 'oops']]);
   });
 
+  it('logs a line over 16 KiB as partial records', async () => {
+    const sc = sandboxConfig(t.dir, 'long');
+    const sb = await t.runtime.runPodSandbox(sc);
+    const id = await run(t.runtime, sb, sc, containerConfig('c', ['/usr/bin/perl', '-e', 'print "x" x 40000, "\\n"']));
+    await waitForState(t.runtime, id, 'exited');
+    const records = readLog((await t.runtime.containerStatus(id)).logPath);
+    assert.deepEqual(
+      records.map(([stream, tag, text]) => [stream, tag, text.length]),
+      [
+        ['stdout', 'P', 16384],
+        ['stdout', 'P', 16384],
+        ['stdout', 'F', 40000 - 2 * 16384],
+      ],
+    );
+  });
+
   it('reports a non-zero exit as Error', async () => {
     const sc = sandboxConfig(t.dir, 'fail');
     const sb = await t.runtime.runPodSandbox(sc);

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { PassThrough, type Duplex, type Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { realClock, type Clock } from '../../util/clock.js';
 import { silentLogger, type Logger } from '../../util/log.js';
 import { RuntimeNotFoundError } from '../errors.js';
@@ -32,12 +32,13 @@ import type {
   StreamSession,
   VersionInfo,
 } from '../runtime.js';
+import { attachSession } from './attach.js';
 import { Cgroups, type CgroupMode } from './cgroups.js';
 import { prepareContainerRoot, workingDirectory } from './container-root.js';
 import { ContainerOutput } from './container-output.js';
 import { execStream, execSync, type ExecContext } from './exec.js';
-import { closeFd, ensureFifo, openFifoForContainer } from './fifo.js';
-import { containerMatches, sandboxMatches, toContainer, toPodSandbox } from './filters.js';
+import { closeFd, ensureFifos, openFifoForContainer } from './fifo.js';
+import { containerMatches, sandboxMatches, toContainer, toContainerStatus, toPodSandbox, toPodSandboxStatus } from './filters.js';
 import { ImageStore } from './images.js';
 import { containerEnv, launch } from './launch.js';
 import { MainProcess, readExitCodeFile } from './main-process.js';
@@ -75,6 +76,8 @@ interface Live {
   main?: MainProcess;
   output?: ContainerOutput;
   stdin?: Writable;
+  /** startContainer is under way. */
+  starting?: boolean;
   /** Exec'd process groups still running. */
   execs: Set<number>;
   /** Resolves once the exit has been recorded. */
@@ -129,7 +132,10 @@ export class ProcessRuntime implements ContainerRuntime {
       const live: Live = { execs: new Set() };
       this.live.set(c.id, live);
       if (c.state !== 'running') continue;
-      const main = c.pid !== undefined ? MainProcess.adopt(c.pid, c.pidStartTime ?? 0, this.exitCodeFile(c.id), this.clock) : undefined;
+      const main =
+        c.pid !== undefined && c.initPid !== undefined
+          ? MainProcess.adopt({ pid: c.pid, startTime: c.pidStartTime ?? 0 }, { pid: c.initPid, startTime: c.initStartTime ?? 0 }, this.exitCodeFile(c.id), this.clock)
+          : undefined;
       if (main) {
         live.main = main;
         live.groupTrusted = true;
@@ -186,17 +192,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
-    const s = this.sandbox(id);
-    return {
-      id,
-      metadata: s.config.metadata,
-      state: s.state,
-      createdAt: s.createdAt,
-      ips: s.ips,
-      hostNetwork: true,
-      labels: s.config.labels,
-      annotations: s.config.annotations,
-    };
+    return toPodSandboxStatus(this.sandbox(id));
   }
 
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
@@ -233,9 +229,10 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async startContainer(id: string): Promise<void> {
     const c = this.container(id);
-    if (c.state !== 'created') throw new Error(`container "${id}" is ${c.state}, not created`);
-    const sandbox = this.sandbox(c.sandboxId);
     const live = this.live.get(id)!;
+    if (c.state !== 'created' || live.starting) throw new Error(`container "${id}" is ${live.starting ? 'starting' : c.state}, not created`);
+    const sandbox = this.sandbox(c.sandboxId);
+    live.starting = true;
     const fifos = this.fifos(id);
     let fds: number[] = [];
     try {
@@ -243,8 +240,7 @@ export class ProcessRuntime implements ContainerRuntime {
       const cwd = workingDirectory(root, c.config.workingDir);
       const env = containerEnv(c.config.envs, { KITE_ROOT: root, HOSTNAME: sandbox.config.hostname });
       c.cgroups = this.cgroups.create(c.sandboxId, id, c.config.resources);
-      ensureFifo(fifos.stdout);
-      ensureFifo(fifos.stderr);
+      await ensureFifos(fifos.stdout, fifos.stderr);
       fds = [openFifoForContainer(fifos.stdout), openFifoForContainer(fifos.stderr)];
       rmSync(this.exitCodeFile(id), { force: true });
       const child = launch({
@@ -268,8 +264,10 @@ export class ProcessRuntime implements ContainerRuntime {
       throw err;
     } finally {
       for (const fd of fds) closeFd(fd);
+      live.starting = false;
     }
-    Object.assign(c, { state: 'running', startedAt: this.clock.now(), pid: live.main.pid, pidStartTime: live.main.startTime });
+    const { command, init } = live.main;
+    Object.assign(c, { state: 'running', startedAt: this.clock.now(), pid: command.pid, pidStartTime: command.startTime, initPid: init.pid, initStartTime: init.startTime });
     this.store.saveContainer(c);
     live.finished = live.main.exited.then((code) => this.finish(c, code));
     if (c.config.tty) resizeTerminal(live.main.pid, 80, 24, this.clock);
@@ -282,8 +280,8 @@ export class ProcessRuntime implements ContainerRuntime {
     if (c.pid !== undefined && live && !this.closed) await this.killRemains(c, live);
     if (live?.output) await Promise.race([live.output.done, this.clock.sleep(this.drainMs)]);
     live?.stdin?.end();
-    const oomKilled = c.cgroups !== undefined && this.cgroups.oomKills(c.cgroups) > 0;
     const exitCode = code ?? (c.killedByRuntime ? 137 : 255);
+    const oomKilled = c.cgroups !== undefined && this.cgroups.oomKilled(c.cgroups, exitCode);
     let reason = exitCode === 0 ? 'Completed' : 'Error';
     let message = '';
     if (oomKilled) reason = 'OOMKilled';
@@ -359,24 +357,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async containerStatus(id: string): Promise<ContainerStatus> {
-    const c = this.container(id);
-    return {
-      id,
-      metadata: c.config.metadata,
-      state: c.state,
-      createdAt: c.createdAt,
-      startedAt: c.startedAt,
-      finishedAt: c.finishedAt,
-      exitCode: c.exitCode,
-      image: c.config.image,
-      imageRef: c.imageRef,
-      reason: c.reason,
-      message: c.message,
-      labels: c.config.labels,
-      annotations: c.config.annotations,
-      mounts: c.config.mounts,
-      logPath: c.logPath,
-    };
+    return toContainerStatus(this.container(id));
   }
 
   // ---- exec, attach, port-forward
@@ -411,32 +392,8 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state !== 'running' || !live.main || !live.output) throw new Error(`container "${id}" is not running`);
-    const tty = c.config.tty;
-    const stdout = options.stdout ? new PassThrough() : undefined;
-    const stderr = options.stderr && !tty ? new PassThrough() : undefined;
-    const detach = live.output.attach({ stdout, stderr });
-    let stdin: PassThrough | undefined;
-    if (options.stdin && live.stdin) {
-      stdin = new PassThrough();
-      stdin.pipe(live.stdin, { end: c.config.stdinOnce });
-    }
-    const main = live.main;
-    const close = () => {
-      detach();
-      stdin?.unpipe();
-      stdout?.end();
-      stderr?.end();
-    };
-    return {
-      stdin,
-      stdout,
-      stderr,
-      resize: (width, height) => {
-        if (tty) resizeTerminal(main.pid, width, height, this.clock);
-      },
-      exit: main.exited.then((code) => code ?? 255),
-      close,
-    };
+    const { tty, stdinOnce } = c.config;
+    return attachSession({ main: live.main, output: live.output, stdin: live.stdin, tty, stdinOnce, clock: this.clock }, options);
   }
 
   async portForward(podSandboxId: string, port: number): Promise<Duplex> {
