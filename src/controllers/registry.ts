@@ -2,6 +2,7 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { cronJobController } from './cronjob/index.js';
 import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoint/index.js';
 import { jobController } from './job/index.js';
@@ -20,4 +21,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   endpointSliceMirroringController,
   disruptionController,
   jobController,
+  cronJobController,
 ];
