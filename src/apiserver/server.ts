@@ -10,6 +10,7 @@ import type { Store } from '../storage/interface.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
+import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import type { Authenticator } from './authn/index.js';
 import {
@@ -88,7 +89,7 @@ export class ApiServer {
       // a namespace created an instant ago may not be there yet, so a miss asks the store.
       return (await lookup('0')) ?? (await lookup());
     });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), lifecycle]);
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), lifecycle, new DefaultTolerationSeconds()]);
     this.crds = new CrdController({
       catalog: this.catalog,
       store: options.store,
