@@ -11,6 +11,15 @@ export interface ControllerFlags {
   nodeMonitorPeriod?: number;
   nodeEvictionRate?: number;
   terminatedPodGcThreshold?: number;
+  concurrentGcSyncs?: number;
+  concurrentNamespaceSyncs?: number;
+  namespaceSyncPeriod?: number;
+  nodeStartupGracePeriod?: number;
+  secondaryNodeEvictionRate?: number;
+  unhealthyZoneThreshold?: number;
+  largeClusterSizeThreshold?: number;
+  podGcPeriod?: number;
+  podGcQuarantine?: number;
 }
 
 const duration = (text: string): number => {
@@ -32,7 +41,16 @@ export function addControllerFlags(command: Command): Command {
     .option('--node-monitor-grace-period <duration>', 'time a node may go without a heartbeat before it is marked unknown (50s)', duration)
     .option('--node-monitor-period <duration>', 'how often node health is checked (5s)', duration)
     .option('--node-eviction-rate <rate>', 'pods evicted per second per zone from unhealthy nodes (0.1)', number)
-    .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number);
+    .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number)
+    .option('--concurrent-gc-syncs <n>', 'garbage collector workers (20)', number)
+    .option('--concurrent-namespace-syncs <n>', 'namespace controller workers (10)', number)
+    .option('--namespace-sync-period <duration>', 'how often terminating namespaces are looked at again (5m)', duration)
+    .option('--node-startup-grace-period <duration>', 'time a new node may go without posting status before it is marked unknown (1m)', duration)
+    .option('--secondary-node-eviction-rate <rate>', 'nodes per second evicted in a partially disrupted zone (0.01)', number)
+    .option('--unhealthy-zone-threshold <fraction>', 'share of not-ready nodes that makes a zone partially disrupted (0.55)', number)
+    .option('--large-cluster-size-threshold <n>', 'zones larger than this keep evicting at the secondary rate when partially disrupted (50)', number)
+    .option('--pod-gc-period <duration>', 'Kite: how often pod GC runs (20s)', duration)
+    .option('--pod-gc-quarantine <duration>', 'Kite: how long pod GC waits before deleting the pods of a vanished node (40s)', duration);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -45,5 +63,14 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.nodeMonitorPeriod !== undefined) s.nodeMonitorPeriodMs = flags.nodeMonitorPeriod;
   if (flags.nodeEvictionRate !== undefined) s.nodeEvictionRate = flags.nodeEvictionRate;
   if (flags.terminatedPodGcThreshold !== undefined) s.terminatedPodGcThreshold = flags.terminatedPodGcThreshold;
+  if (flags.concurrentGcSyncs !== undefined) s.concurrentGcSyncs = flags.concurrentGcSyncs;
+  if (flags.concurrentNamespaceSyncs !== undefined) s.concurrentNamespaceSyncs = flags.concurrentNamespaceSyncs;
+  if (flags.namespaceSyncPeriod !== undefined) s.namespaceSyncPeriodMs = flags.namespaceSyncPeriod;
+  if (flags.nodeStartupGracePeriod !== undefined) s.nodeStartupGracePeriodMs = flags.nodeStartupGracePeriod;
+  if (flags.secondaryNodeEvictionRate !== undefined) s.secondaryNodeEvictionRate = flags.secondaryNodeEvictionRate;
+  if (flags.unhealthyZoneThreshold !== undefined) s.unhealthyZoneThreshold = flags.unhealthyZoneThreshold;
+  if (flags.largeClusterSizeThreshold !== undefined) s.largeClusterSizeThreshold = flags.largeClusterSizeThreshold;
+  if (flags.podGcPeriod !== undefined) s.podGcPeriodMs = flags.podGcPeriod;
+  if (flags.podGcQuarantine !== undefined) s.podGcQuarantineMs = flags.podGcQuarantine;
   return s;
 }

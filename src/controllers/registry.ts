@@ -2,8 +2,10 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { garbageCollectorController } from './garbagecollector/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   serviceAccountController,
+  garbageCollectorController,
 ];
