@@ -3,9 +3,13 @@
 
 import type { ControllerDescriptor } from './framework/registry.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
+import { namespaceController } from './namespace/index.js';
+import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   serviceAccountController,
   garbageCollectorController,
+  namespaceController,
+  rootCaCertPublisherController,
 ];
