@@ -4,6 +4,7 @@
 import type { ControllerDescriptor } from './framework/registry.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
+import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
@@ -12,4 +13,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   garbageCollectorController,
   namespaceController,
   rootCaCertPublisherController,
+  nodeLifecycleController,
+  taintEvictionController,
 ];
