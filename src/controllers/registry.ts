@@ -5,6 +5,7 @@ import type { ControllerDescriptor } from './framework/registry.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
+import { podGcController } from './podgc/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
@@ -15,4 +16,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   rootCaCertPublisherController,
   nodeLifecycleController,
   taintEvictionController,
+  podGcController,
 ];
