@@ -3,6 +3,7 @@
 // resource endpoints (admission, the generic REST store, storage) — and the HTTPS listener.
 
 import type { KubeObject } from '../api/object.js';
+import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import { newForbidden, newUnauthorized } from '../api/status-errors.js';
 import { alwaysAllow, type Authorizer } from './authz/authorizer.js';
 import { statusOf } from '../api/status.js';
@@ -12,6 +13,7 @@ import type { Logger } from '../util/log.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import type { Authenticator } from './authn/index.js';
 import {
   aggregatedContentType,
@@ -76,20 +78,13 @@ export class ApiServer {
       });
     }
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
-    const namespaces = this.catalog.lookup('', 'v1', 'namespaces');
-    const lifecycle = new NamespaceLifecycle(async (name) => {
-      if (!namespaces) return undefined;
-      const store = this.storeFor(namespaces);
-      const lookup = (resourceVersion?: string) =>
-        store.get(undefined, name, resourceVersion).catch((err: unknown) => {
-          if ((err as { code?: number }).code === 404) return undefined;
-          throw err;
-        });
-      // From the watch cache first, as kube-apiserver's admission reads its namespace lister;
-      // a namespace created an instant ago may not be there yet, so a miss asks the store.
-      return (await lookup('0')) ?? (await lookup());
+    const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', name));
+    const priorityClasses = this.catalog.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
+    const priority = new PriorityAdmission({
+      get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', name)) as unknown as PriorityClass | undefined,
+      list: async () => (priorityClasses ? ((await this.storeFor(priorityClasses).list(undefined, { resourceVersion: '0' })).items as unknown as PriorityClass[]) : []),
     });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), lifecycle, new DefaultTolerationSeconds()]);
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds()]);
     this.crds = new CrdController({
       catalog: this.catalog,
       store: options.store,
@@ -97,6 +92,23 @@ export class ApiServer {
       storeFor: (def) => this.storeFor(def),
       logger: options.logger.child('crd'),
     });
+  }
+
+  /**
+   * An object as admission reads it: from the watch cache first, as kube-apiserver's admission
+   * reads its listers — and, since an object created an instant ago may not be there yet, from the
+   * store on a miss. Undefined when it does not exist.
+   */
+  private async admissionLookup(group: string, resource: string, name: string): Promise<Obj | undefined> {
+    const def = this.catalog.lookup(group, 'v1', resource);
+    if (!def) return undefined;
+    const store = this.storeFor(def);
+    const lookup = (resourceVersion?: string) =>
+      store.get(undefined, name, resourceVersion).catch((err: unknown) => {
+        if ((err as { code?: number }).code === 404) return undefined;
+        throw err;
+      });
+    return (await lookup('0')) ?? (await lookup());
   }
 
   storeFor(def: ResourceDefinition): RestStore<Obj> {
@@ -114,12 +126,21 @@ export class ApiServer {
 
   /** Creates default, kube-system, kube-public and kube-node-lease if they are missing. */
   async ensureSystemNamespaces(): Promise<void> {
-    const def = this.catalog.lookup('', 'v1', 'namespaces');
+    await this.ensureObjects('', 'namespaces', ['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
+  }
+
+  /** Creates the system-node-critical and system-cluster-critical PriorityClasses if they are missing. */
+  async ensureSystemPriorityClasses(): Promise<void> {
+    await this.ensureObjects('scheduling.k8s.io', 'priorityclasses', SYSTEM_PRIORITY_CLASSES.map((pc) => structuredClone(pc) as unknown as Obj));
+  }
+
+  private async ensureObjects(group: string, resource: string, objects: Obj[]): Promise<void> {
+    const def = this.catalog.lookup(group, 'v1', resource);
     if (!def) return;
     const store = this.storeFor(def);
-    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    for (const obj of objects) {
       try {
-        await store.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+        await store.create(undefined, obj);
       } catch (err) {
         if ((err as { code?: number }).code !== 409) throw err;
       }

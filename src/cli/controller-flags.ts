@@ -20,6 +20,9 @@ export interface ControllerFlags {
   largeClusterSizeThreshold?: number;
   podGcPeriod?: number;
   podGcQuarantine?: number;
+  concurrentReplicasetSyncs?: number;
+  concurrentRcSyncs?: number;
+  concurrentDeploymentSyncs?: number;
 }
 
 const duration = (text: string): number => {
@@ -50,7 +53,10 @@ export function addControllerFlags(command: Command): Command {
     .option('--unhealthy-zone-threshold <fraction>', 'share of not-ready nodes that makes a zone partially disrupted (0.55)', number)
     .option('--large-cluster-size-threshold <n>', 'zones larger than this keep evicting at the secondary rate when partially disrupted (50)', number)
     .option('--pod-gc-period <duration>', 'Kite: how often pod GC runs (20s)', duration)
-    .option('--pod-gc-quarantine <duration>', 'Kite: how long pod GC waits before deleting the pods of a vanished node (40s)', duration);
+    .option('--pod-gc-quarantine <duration>', 'Kite: how long pod GC waits before deleting the pods of a vanished node (40s)', duration)
+    .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
+    .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
+    .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -72,5 +78,8 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.largeClusterSizeThreshold !== undefined) s.largeClusterSizeThreshold = flags.largeClusterSizeThreshold;
   if (flags.podGcPeriod !== undefined) s.podGcPeriodMs = flags.podGcPeriod;
   if (flags.podGcQuarantine !== undefined) s.podGcQuarantineMs = flags.podGcQuarantine;
+  if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
+  if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
+  if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;
   return s;
 }

@@ -119,6 +119,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     extraAdmission: [allocation],
   });
   await api.ensureSystemNamespaces();
+  await api.ensureSystemPriorityClasses();
   await api.crds.start();
   await store.ready();
   const server = await startSecureServer({

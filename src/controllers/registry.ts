@@ -2,14 +2,19 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { deploymentController } from './deployment/index.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
 import { podGcController } from './podgc/index.js';
+import { replicaSetController, replicationController } from './replicaset/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
+  deploymentController,
+  replicationController,
+  replicaSetController,
   serviceAccountController,
   garbageCollectorController,
   namespaceController,

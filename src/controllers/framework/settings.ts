@@ -30,6 +30,12 @@ export interface ControllerSettings {
   podGcPeriodMs: number;
   /** How long pod GC waits before deleting the pods of a node that seems gone (fixed 40 s; Kite's --pod-gc-quarantine). */
   podGcQuarantineMs: number;
+  /** ReplicaSet workers (--concurrent-replicaset-syncs). */
+  concurrentReplicaSetSyncs: number;
+  /** ReplicationController workers (--concurrent-rc-syncs). */
+  concurrentRCSyncs: number;
+  /** Deployment workers (--concurrent-deployment-syncs). */
+  concurrentDeploymentSyncs: number;
   /** Default resync of informers, ms (0: none). */
   resyncPeriodMs: number;
 }
@@ -49,5 +55,8 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   largeClusterSizeThreshold: 50,
   podGcPeriodMs: 20_000,
   podGcQuarantineMs: 40_000,
+  concurrentReplicaSetSyncs: 5,
+  concurrentRCSyncs: 5,
+  concurrentDeploymentSyncs: 5,
   resyncPeriodMs: 0,
 };
