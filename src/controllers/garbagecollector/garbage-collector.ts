@@ -33,7 +33,7 @@ type Policy = 'Orphan' | 'Background' | 'Foreground';
 export class GarbageCollector extends QueueController {
   readonly builder: GraphBuilder;
   private readonly monitors: Monitors;
-  /** Owners (by uid) proven absent by a live GET. */
+  /** Owners proven absent by a live GET, by uid and the namespace they were looked for in. */
   private readonly absentOwners = new Set<string>();
   private resyncTimer: Timer | undefined;
   private resyncing: Promise<void> | undefined;
@@ -118,8 +118,7 @@ export class GarbageCollector extends QueueController {
     if (!latest || latest.metadata?.uid !== node.identity.uid) {
       if (!node.observed || !latest) {
         // A virtual owner that does not exist (or an object gone before its informer said so).
-        this.absentOwners.add(node.identity.uid);
-        this.trimAbsent();
+        this.markAbsent(node.identity);
         this.builder.remove(node.identity.uid);
       }
       return;
@@ -181,8 +180,9 @@ export class GarbageCollector extends QueueController {
 
   /** The owner a reference names, if it exists with that uid (a live GET). */
   private async ownerOf(ref: OwnerReference, node: GraphNode): Promise<KubeObject | undefined> {
-    if (this.absentOwners.has(ref.uid)) return undefined;
     const mapping = this.resource(ref.apiVersion, ref.kind);
+    const identity: ObjectIdentity = { apiVersion: ref.apiVersion, kind: ref.kind, namespace: mapping.namespaced ? node.identity.namespace : '', name: ref.name, uid: ref.uid };
+    if (this.absentOwners.has(absentKey(identity))) return undefined;
     if (mapping.namespaced && !node.identity.namespace) {
       // A cluster-scoped object cannot have a namespaced owner.
       this.ctx.recorder('garbage-collector-controller').event(
@@ -193,10 +193,9 @@ export class GarbageCollector extends QueueController {
       );
       return undefined;
     }
-    const owner = await this.getObject({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: node.identity.namespace, name: ref.name, uid: ref.uid });
+    const owner = await this.getObject(identity);
     if (!owner || owner.metadata?.uid !== ref.uid) {
-      this.absentOwners.add(ref.uid);
-      this.trimAbsent();
+      this.markAbsent(identity);
       return undefined;
     }
     return owner;
@@ -281,9 +280,17 @@ export class GarbageCollector extends QueueController {
     }
   }
 
-  private trimAbsent(): void {
+  /** Remembers an owner proven absent (uids never come back; the oldest entries are dropped). */
+  private markAbsent(identity: ObjectIdentity): void {
+    const mapping = this.monitors.mapper?.resourceFor(identity.apiVersion, identity.kind);
+    this.absentOwners.add(absentKey({ ...identity, namespace: mapping?.namespaced ? identity.namespace : '' }));
     if (this.absentOwners.size <= ABSENT_CACHE_SIZE) return;
     const oldest = this.absentOwners.values().next().value;
     if (oldest !== undefined) this.absentOwners.delete(oldest);
   }
+}
+
+/** An owner absent in one namespace may be present in another (a dependent's reference is looked up in its own namespace). */
+function absentKey(identity: ObjectIdentity): string {
+  return `${identity.uid}|${identity.namespace}`;
 }
