@@ -108,6 +108,10 @@ describe('node lifecycle, taint eviction and pod GC', () => {
     await kubectlOk(server.kubeconfig, ['delete', 'node', 'n1']);
     await waitUntil('pods of the deleted node gone', async () => (await podsOn('n1')).length === 0, { timeoutMs: 20_000 });
     assert.equal((await webPods()).filter((p) => p.spec?.nodeName === 'n2').length, 2);
+    const events = (await rest.resource<Event>(resources.EVENTS).namespace('default').list()).items;
+    for (const [reason, message] of [['RegisteredNode', 'Registered Node n1 in Controller'], ['NodeNotReady', 'Node n1 status is now: NodeNotReady']]) {
+      assert.ok(events.some((e) => e.reason === reason && e.message === message), `${reason} event`);
+    }
   });
 
   it('force-deletes terminating pods on a not-ready node marked out of service', async () => {

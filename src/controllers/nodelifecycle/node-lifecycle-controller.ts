@@ -1,7 +1,7 @@
 // The node lifecycle controller (pkg/controller/nodelifecycle):
 // - every --node-monitor-period it checks each node's heartbeats (node-health.ts); a node silent
 //   for --node-monitor-grace-period gets its conditions set to Unknown, a "NodeNotReady" event, and
-//   its pods marked not ready;
+//   its pods marked not ready (nodes seen first and gone get RegisteredNode / RemovingNode events);
 // - a node whose Ready condition was False or Unknown at the check is queued in its zone for the
 //   node.kubernetes.io/not-ready or /unreachable NoExecute taint (zone-tainter.ts: at most
 //   --node-eviction-rate nodes per second per zone, slower or stopped in disrupted zones,
@@ -88,7 +88,16 @@ export class NodeLifecycleController extends QueueController {
     try {
       const nodes = this.nodes.lister().list();
       const names = new Set(nodes.map((n) => n.metadata?.name ?? ''));
-      for (const name of [...this.health.keys()]) if (!names.has(name)) this.health.delete(name);
+      const recorder = this.ctx.recorder('node-controller');
+      const nodeRef = (name: string) => ({ kind: 'Node', name, uid: name, apiVersion: 'v1' });
+      for (const name of [...this.health.keys()]) {
+        if (names.has(name)) continue;
+        this.health.delete(name);
+        recorder.event(nodeRef(name), 'Normal', 'RemovingNode', `Removing Node ${name} from Controller`);
+      }
+      for (const name of names) {
+        if (!this.health.has(name)) recorder.event(nodeRef(name), 'Normal', 'RegisteredNode', `Registered Node ${name} in Controller`);
+      }
       const zoneReady = new Map<string, (string | undefined)[]>();
       for (const node of nodes) {
         const zone = zoneOf(node);
