@@ -148,6 +148,18 @@ describe('garbage collection and namespace deletion', () => {
     await waitUntil('dead reference dropped', async () => (await cms().get('two-owners')).metadata?.ownerReferences?.length === 1, { timeoutMs: 20_000 });
   });
 
+  it('monitors a custom resource whose CRD appears while it runs (before the 30 s rediscovery)', async () => {
+    await kubectlOk(server.kubeconfig, ['apply', '-f', '-'], { input: CRD.replaceAll('widget', 'gadget').replaceAll('Widget', 'Gadget') });
+    await kubectlOk(server.kubeconfig, ['wait', '--for=condition=Established', 'crd/gadgets.example.com', '--timeout=30s']);
+    const gadgets = rest.resource<KubeObject>({ ...WIDGETS, resource: 'gadgets', kind: 'Gadget' }).namespace('default');
+    await waitUntil('gadgets served', () => exists(() => gadgets.list()), { timeoutMs: 15_000 });
+    const owner = await cms().create({ metadata: { name: 'gadget-owner' } });
+    await gadgets.create({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'gadget-owner', uid: owner.metadata?.uid ?? '' }] } });
+    await cms().delete('gadget-owner');
+    await waitUntil('g1 deleted with its owner', async () => !(await exists(() => gadgets.get('g1'))), { timeoutMs: 15_000 });
+    await kubectlOk(server.kubeconfig, ['delete', 'crd', 'gadgets.example.com', '--timeout=30s']);
+  });
+
   it('kube-root-ca.crt holds the cluster CA in every new namespace', async () => {
     // (kubectl create namespace sends protobuf, which Kite does not decode yet.)
     await rest.resource<Namespace>(resources.NAMESPACES).create({ metadata: { name: 'ca-check' } });
