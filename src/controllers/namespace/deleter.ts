@@ -105,7 +105,8 @@ export class NamespacedResourcesDeleter {
     }
     if (!r.verbs.includes('list')) return { remaining: 0, finalizers: new Map(), estimateSeconds: estimate };
     const left = (await client.list()).items;
-    if (left.length === 0) return { remaining: 0, finalizers: new Map(), estimateSeconds: estimate };
+    // Nothing left: nothing to wait for, whatever the pods' grace periods were.
+    if (left.length === 0) return { remaining: 0, finalizers: new Map(), estimateSeconds: 0 };
     const finalizers = new Map<string, number>();
     for (const item of left) for (const f of item.metadata?.finalizers ?? []) finalizers.set(f, (finalizers.get(f) ?? 0) + 1);
     if (estimate === 0 && finalizers.size > 0) estimate = FINALIZER_ESTIMATE_SECONDS;
