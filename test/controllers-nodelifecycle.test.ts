@@ -3,7 +3,7 @@
 // taints it unreachable (NoExecute and NoSchedule), the taint manager evicts its pods at once or
 // after their tolerationSeconds, the ReplicaSet replaces them on the other node; once the node is
 // deleted, pod GC removes the pods still bound to it. DefaultTolerationSeconds gives plain pods
-// 300 s tolerations.
+// 300 s tolerations. A namespace with a running pod is deleted once the pod has terminated.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import type { Event, Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Event, Namespace, Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
 import { resources, RestClient } from '../src/client/rest/index.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import { kubectlOk } from './support/kubectl.js';
@@ -112,6 +112,15 @@ describe('node lifecycle, taint eviction and pod GC', () => {
     for (const [reason, message] of [['RegisteredNode', 'Registered Node n1 in Controller'], ['NodeNotReady', 'Node n1 status is now: NodeNotReady']]) {
       assert.ok(events.some((e) => e.reason === reason && e.message === message), `${reason} event`);
     }
+  });
+
+  it('kubectl delete namespace waits for its running pods to terminate on their node, then the namespace goes', async () => {
+    await rest.resource<Namespace>(resources.NAMESPACES).create({ metadata: { name: 'shop' } });
+    const shop = rest.resource<Pod>(resources.PODS).namespace('shop');
+    await shop.create({ metadata: { name: 'cart' }, spec: { nodeName: 'n2', containers: [{ name: 'c', image: 'busybox' }] } });
+    await waitUntil('cart running', async () => (await shop.get('cart')).status?.phase === 'Running', { timeoutMs: 10_000 });
+    await kubectlOk(server.kubeconfig, ['delete', 'namespace', 'shop', '--timeout=60s']);
+    assert.doesNotMatch(await kubectlOk(server.kubeconfig, ['get', 'ns', '-o', 'name']), /namespace\/shop\b/);
   });
 
   it('force-deletes terminating pods on a not-ready node marked out of service', async () => {
