@@ -11,6 +11,7 @@ import type { Store } from '../storage/interface.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
+import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import type { Authenticator } from './authn/index.js';
@@ -93,7 +94,7 @@ export class ApiServer {
       get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', name)) as unknown as PriorityClass | undefined,
       list: async () => (priorityClasses ? ((await this.storeFor(priorityClasses).list(undefined, { resourceVersion: '0' })).items as unknown as PriorityClass[]) : []),
     });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle]);
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds()]);
     if (options.kubeletClient) {
       for (const def of metricsResources()) this.catalog.add(def);
       this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);

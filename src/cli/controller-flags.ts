@@ -13,6 +13,15 @@ export interface ControllerFlags {
   terminatedPodGcThreshold?: number;
   maxEndpointsPerSlice?: number;
   jobPodFailureBackoff?: number;
+  concurrentGcSyncs?: number;
+  concurrentNamespaceSyncs?: number;
+  namespaceSyncPeriod?: number;
+  nodeStartupGracePeriod?: number;
+  secondaryNodeEvictionRate?: number;
+  unhealthyZoneThreshold?: number;
+  largeClusterSizeThreshold?: number;
+  podGcPeriod?: number;
+  podGcQuarantine?: number;
   concurrentReplicasetSyncs?: number;
   concurrentRcSyncs?: number;
   concurrentDeploymentSyncs?: number;
@@ -42,6 +51,15 @@ export function addControllerFlags(command: Command): Command {
     .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before the oldest are deleted (12500)', number)
     .option('--max-endpoints-per-slice <n>', 'endpoints per EndpointSlice (100)', number)
     .option('--job-pod-failure-backoff <duration>', 'first delay before a failed Job pod is replaced, doubling per failure (10s)', duration)
+    .option('--concurrent-gc-syncs <n>', 'garbage collector workers (20)', number)
+    .option('--concurrent-namespace-syncs <n>', 'namespace controller workers (10)', number)
+    .option('--namespace-sync-period <duration>', 'how often terminating namespaces are looked at again (5m)', duration)
+    .option('--node-startup-grace-period <duration>', 'time a new node may go without posting status before it is marked unknown (1m)', duration)
+    .option('--secondary-node-eviction-rate <rate>', 'nodes per second evicted in a partially disrupted zone (0.01)', number)
+    .option('--unhealthy-zone-threshold <fraction>', 'share of not-ready nodes that makes a zone partially disrupted (0.55)', number)
+    .option('--large-cluster-size-threshold <n>', 'zones larger than this keep evicting at the secondary rate when partially disrupted (50)', number)
+    .option('--pod-gc-period <duration>', 'Kite: how often pod GC runs (20s)', duration)
+    .option('--pod-gc-quarantine <duration>', 'Kite: how long pod GC waits before deleting the pods of a vanished node (40s)', duration)
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number)
@@ -61,6 +79,15 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.terminatedPodGcThreshold !== undefined) s.terminatedPodGcThreshold = flags.terminatedPodGcThreshold;
   if (flags.maxEndpointsPerSlice !== undefined) s.maxEndpointsPerSlice = flags.maxEndpointsPerSlice;
   if (flags.jobPodFailureBackoff !== undefined) s.jobPodFailureBackoffMs = flags.jobPodFailureBackoff;
+  if (flags.concurrentGcSyncs !== undefined) s.concurrentGcSyncs = flags.concurrentGcSyncs;
+  if (flags.concurrentNamespaceSyncs !== undefined) s.concurrentNamespaceSyncs = flags.concurrentNamespaceSyncs;
+  if (flags.namespaceSyncPeriod !== undefined) s.namespaceSyncPeriodMs = flags.namespaceSyncPeriod;
+  if (flags.nodeStartupGracePeriod !== undefined) s.nodeStartupGracePeriodMs = flags.nodeStartupGracePeriod;
+  if (flags.secondaryNodeEvictionRate !== undefined) s.secondaryNodeEvictionRate = flags.secondaryNodeEvictionRate;
+  if (flags.unhealthyZoneThreshold !== undefined) s.unhealthyZoneThreshold = flags.unhealthyZoneThreshold;
+  if (flags.largeClusterSizeThreshold !== undefined) s.largeClusterSizeThreshold = flags.largeClusterSizeThreshold;
+  if (flags.podGcPeriod !== undefined) s.podGcPeriodMs = flags.podGcPeriod;
+  if (flags.podGcQuarantine !== undefined) s.podGcQuarantineMs = flags.podGcQuarantine;
   if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
   if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
   if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;

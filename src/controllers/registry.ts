@@ -8,7 +8,12 @@ import { endpointsController } from './endpoint/index.js';
 import { jobController } from './job/index.js';
 import { endpointSliceController, endpointSliceMirroringController } from './endpointslice/index.js';
 import { deploymentController } from './deployment/index.js';
+import { garbageCollectorController } from './garbagecollector/index.js';
+import { namespaceController } from './namespace/index.js';
+import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
+import { podGcController } from './podgc/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
+import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
@@ -22,4 +27,10 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   disruptionController,
   jobController,
   cronJobController,
+  garbageCollectorController,
+  namespaceController,
+  rootCaCertPublisherController,
+  nodeLifecycleController,
+  taintEvictionController,
+  podGcController,
 ];

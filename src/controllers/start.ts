@@ -61,7 +61,9 @@ export async function startControllerManager(options: StartControllerManagerOpti
 
   const runControllers = async (signal: AbortSignal) => {
     const informers = new SharedInformerFactory(client, { clock, random, logger: logger.child('informers'), defaultResyncMs: settings.resyncPeriodMs });
-    const ctx: ControllerContext = { client, informers, recorder, clock, logger, metricsProvider: metrics.provider, settings, random };
+    const ca = client.config.tls?.ca;
+    const rootCaPem = ca === undefined ? '' : ca.toString();
+    const ctx: ControllerContext = { client, informers, recorder, clock, logger, metricsProvider: metrics.provider, settings, random, rootCaPem };
     const controllers: Controller[] = selected.map((d) => d.create(ctx));
     informers.start();
     await informers.waitForCacheSync({ signal });

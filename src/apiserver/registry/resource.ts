@@ -48,6 +48,9 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   holdOnDelete?(obj: T): boolean;
   /** On delete of an object that stays: what else to record (e.g. a namespace's Terminating phase). */
   prepareForDeletion?(obj: T): void;
+  /** The garbage-collection policy of a delete that names none (rest.GarbageCollectionDeleteStrategy):
+   *  'DeleteDependents' (default) or the legacy 'OrphanDependents' (core/v1 ReplicationControllers). */
+  defaultGarbageCollectionPolicy?: 'DeleteDependents' | 'OrphanDependents' | 'Unsupported';
   /** How long a deleted object lingers for graceful termination (pods on a node); default 0. */
   gracePeriodSeconds?(obj: T, requested: number | undefined): number;
   /** Whether metadata.generation is kept (default: for kinds with a spec; pods have none). */

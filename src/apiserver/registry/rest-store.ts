@@ -15,6 +15,7 @@ import { isStorageError } from '../../storage/errors.js';
 import type { ListResult, Store, WatchStream } from '../../storage/interface.js';
 import type { Clock } from '../../util/clock.js';
 import type { AdmissionAttributes, AdmissionChain, AdmissionUser } from '../admission/admission.js';
+import { deletionFinalizers } from './deletion-finalizers.js';
 import { listPrefix, objectKey } from './keys.js';
 import { checkNameMatchesUrl, fillCreateMeta, fillUpdateMeta, reconcileNamespace, specChanged } from './object-meta.js';
 import type { ResourceDefinition, Strategy, StrategyContext } from './resource.js';
@@ -232,12 +233,10 @@ export class RestStore<T extends KubeObject = KubeObject> {
       this.checkPreconditions(current, options.preconditions, name);
       await this.deps.admission.run(this.attributes('DELETE', undefined, current, options));
 
-      const finalizers = new Set(current.metadata?.finalizers ?? []);
-      if (options.propagationPolicy === 'Orphan') finalizers.add('orphan');
-      if (options.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
+      const finalizers = deletionFinalizers(current.metadata?.finalizers ?? [], options.propagationPolicy, this.strategy.defaultGarbageCollectionPolicy);
       const grace = this.strategy.gracePeriodSeconds?.(current, options.gracePeriodSeconds) ?? 0;
       const held = this.strategy.holdOnDelete?.(current) ?? false;
-      if (finalizers.size === 0 && grace === 0 && !held) {
+      if (finalizers.length === 0 && grace === 0 && !held) {
         if (options.dryRun) return { object: current, deleted: true };
         const object = await this.deps.store.delete<T>(key, {
           preconditions: { uid: current.metadata?.uid, ...options.preconditions },
@@ -251,7 +250,7 @@ export class RestStore<T extends KubeObject = KubeObject> {
         const meta = (obj.metadata ??= {});
         this.checkPreconditions(obj, options.preconditions, name);
         this.strategy.prepareForDeletion?.(obj);
-        meta.finalizers = [...new Set([...(meta.finalizers ?? []), ...finalizers])];
+        meta.finalizers = [...deletionFinalizers(meta.finalizers ?? [], options.propagationPolicy, this.strategy.defaultGarbageCollectionPolicy)];
         if (meta.finalizers.length === 0) delete meta.finalizers;
         if (!meta.deletionTimestamp) {
           meta.deletionTimestamp = rfc3339(this.deps.clock.now() + grace * 1000);

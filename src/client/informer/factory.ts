@@ -112,6 +112,15 @@ export class SharedInformerFactory {
     return this.informers;
   }
 
+  /** Stops and drops the informer of a resource that is no longer served (a deleted CRD's). */
+  async forget(descriptor: ResourceDescriptor): Promise<void> {
+    const key = resourceKey(descriptor);
+    const informer = this.informers.get(key);
+    if (!informer) return;
+    this.informers.delete(key);
+    await informer.stop();
+  }
+
   /** Stops every informer and waits for them to end. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;

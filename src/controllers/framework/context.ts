@@ -20,6 +20,8 @@ export interface ControllerContext {
   logger: Logger;
   metricsProvider: MetricsProvider;
   settings: ControllerSettings;
+  /** PEM of the cluster CA the manager trusts the API server with (published as kube-root-ca.crt); "" when unknown. */
+  rootCaPem: string;
   /** Uniform [0, 1). */
   random: () => number;
 }

@@ -14,6 +14,24 @@ export interface ControllerSettings {
   terminatedPodGcThreshold: number;
   /** Endpoints per EndpointSlice (--max-endpoints-per-slice). */
   maxEndpointsPerSlice: number;
+  /** Garbage collector workers (--concurrent-gc-syncs). */
+  concurrentGcSyncs: number;
+  /** Namespace controller workers (--concurrent-namespace-syncs). */
+  concurrentNamespaceSyncs: number;
+  /** How often terminating namespaces are looked at again (--namespace-sync-period). */
+  namespaceSyncPeriodMs: number;
+  /** Grace for a node that never posted status before it is marked unknown (--node-startup-grace-period). */
+  nodeStartupGracePeriodMs: number;
+  /** Evictions per second in a partially disrupted zone of a large cluster (--secondary-node-eviction-rate). */
+  secondaryNodeEvictionRate: number;
+  /** Share of not-ready nodes that makes a zone partially disrupted (--unhealthy-zone-threshold). */
+  unhealthyZoneThreshold: number;
+  /** Zones up to this many nodes stop evicting when partially disrupted (--large-cluster-size-threshold). */
+  largeClusterSizeThreshold: number;
+  /** How often pod GC runs (kube-controller-manager's fixed 20 s; Kite's --pod-gc-period). */
+  podGcPeriodMs: number;
+  /** How long pod GC waits before deleting the pods of a node that seems gone (fixed 40 s; Kite's --pod-gc-quarantine). */
+  podGcQuarantineMs: number;
   /** ReplicaSet workers (--concurrent-replicaset-syncs). */
   concurrentReplicaSetSyncs: number;
   /** ReplicationController workers (--concurrent-rc-syncs). */
@@ -39,6 +57,15 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   nodeEvictionRate: 0.1,
   terminatedPodGcThreshold: 12_500,
   maxEndpointsPerSlice: 100,
+  concurrentGcSyncs: 20,
+  concurrentNamespaceSyncs: 10,
+  namespaceSyncPeriodMs: 5 * 60_000,
+  nodeStartupGracePeriodMs: 60_000,
+  secondaryNodeEvictionRate: 0.01,
+  unhealthyZoneThreshold: 0.55,
+  largeClusterSizeThreshold: 50,
+  podGcPeriodMs: 20_000,
+  podGcQuarantineMs: 40_000,
   concurrentReplicaSetSyncs: 5,
   concurrentRCSyncs: 5,
   concurrentDeploymentSyncs: 5,

@@ -458,6 +458,8 @@ export const replicationcontrollers = define<RCObj>({
       rc.status = { replicas: 0 };
     },
     prepareForUpdate: keepStatus,
+    // core/v1 keeps the old default: a delete that names no policy orphans the pods.
+    defaultGarbageCollectionPolicy: 'OrphanDependents',
     validate: validateRC,
     validateUpdate: validateRC,
     allowCreateOnUpdate: false,
