@@ -1,0 +1,141 @@
+// startKubelet: the kubelet as a process component (what `kite server` and `kite agent` run):
+// a REST client, node registration and status, the node Lease, the event recorder, the pod source
+// and the Kubelet core over a ContainerRuntime. stop() ends the loops but leaves containers
+// running, as a real kubelet does on shutdown.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node, Taint } from 'kubernetes-types/core/v1.js';
+import { EventBroadcaster, restEventSink } from '../client/events/index.js';
+import { RestClient } from '../client/rest/index.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
+import { realClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { readHostInfo, type HostInfo } from './host-info.js';
+import { Kubelet } from './kubelet.js';
+import { restKubeletApi, type KubeletApi } from './kubelet-api.js';
+import { NodeLease } from './node-lease.js';
+import { NodeStatusReporter } from './node-status.js';
+import { startPodSource } from './pod-source.js';
+import { basicPodHelpers, type PodHelpers } from './seams.js';
+import { resolveTimings, type KubeletTimings } from './timings.js';
+
+export interface KubeletOptions {
+  /** A RestClient (not closed by stop()), or a kubeconfig path. */
+  client?: RestClient;
+  kubeconfig?: string;
+  nodeName: string;
+  nodeIP: string;
+  /** Where the kubelet keeps pod logs (<dataDir>/pods/logs/…) and pod state. */
+  dataDir: string;
+  runtime: ContainerRuntime;
+  clock?: Clock;
+  logger: Logger;
+  timings?: Partial<KubeletTimings>;
+  /** Extra node labels (node-role.kubernetes.io/…) and taints to register with. */
+  nodeLabels?: Record<string, string>;
+  registerWithTaints?: Taint[];
+  /** The kubelet API port reported in status.daemonEndpoints (10250). */
+  kubeletPort?: number;
+  /** Env, volumes, probes and hooks (default: the basic stand-ins in seams.ts). */
+  helpers?: PodHelpers;
+  /** Host facts (default: read from this machine). */
+  hostInfo?: () => HostInfo;
+}
+
+export interface RunningKubelet {
+  readonly nodeName: string;
+  readonly kubelet: Kubelet;
+  /** Resolves once the node is registered and the pod source has synced. */
+  readonly started: Promise<void>;
+  /** The registered Node, once registered. */
+  node(): Node | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startKubelet(options: KubeletOptions): Promise<RunningKubelet> {
+  const clock = options.clock ?? realClock;
+  const logger = options.logger;
+  const timings = resolveTimings(options.timings);
+  const ownClient = !options.client;
+  const client = options.client ?? RestClient.fromKubeconfig(options.kubeconfig, { clock, logger: logger.child('client') });
+  const api: KubeletApi = restKubeletApi(client);
+  const runtime = options.runtime;
+  const version = await runtime.version();
+  const logRoot = join(options.dataDir, 'pods', 'logs');
+  mkdirSync(logRoot, { recursive: true });
+  const host = options.hostInfo ?? (() => readHostInfo(options.dataDir));
+
+  const broadcaster = new EventBroadcaster({ clock, logger: logger.child('events') });
+  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(client));
+  const recorder = broadcaster.newRecorder({ component: 'kubelet', host: options.nodeName });
+
+  const reporter = new NodeStatusReporter({
+    api,
+    clock,
+    logger: logger.child('node-status'),
+    identity: {
+      nodeName: options.nodeName,
+      nodeIP: options.nodeIP,
+      labels: options.nodeLabels ?? {},
+      taints: options.registerWithTaints ?? [],
+      kubeletPort: options.kubeletPort ?? 10250,
+      containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`,
+    },
+    host,
+    updateMs: timings.nodeStatusUpdateMs,
+    reportMs: timings.nodeStatusReportMs,
+  });
+  const lease = new NodeLease({
+    api,
+    clock,
+    logger: logger.child('lease'),
+    nodeName: options.nodeName,
+    node: () => reporter.registered,
+    renewMs: timings.leaseRenewMs,
+    leaseDurationSeconds: timings.leaseDurationSeconds,
+  });
+  const kubelet = new Kubelet({
+    api,
+    runtime,
+    helpers: options.helpers ?? basicPodHelpers(runtime),
+    clock,
+    logger: logger.child('pods'),
+    timings,
+    nodeIP: options.nodeIP,
+    node: () => reporter.registered,
+    logRoot,
+    runtimeName: version.runtimeName,
+    recorder,
+  });
+  const registered = reporter.start().then(() => lease.start());
+  const source = startPodSource(client, options.nodeName, kubelet, clock, logger.child('pod-source'));
+  let stopped = false;
+  const started = Promise.all([registered, source.synced]).then(([, synced]) => {
+    if (synced && !stopped) {
+      kubelet.start();
+      logger.info('kubelet started', { node: options.nodeName, runtime: `${version.runtimeName}://${version.runtimeVersion}` });
+    }
+  });
+  started.catch((err: unknown) => logger.error('kubelet failed to start', { error: err as Error }));
+
+  let stopping: Promise<void> | undefined;
+  return {
+    nodeName: options.nodeName,
+    kubelet,
+    started,
+    node: () => reporter.registered,
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        await source.stop();
+        await kubelet.stop();
+        await Promise.all([reporter.stop(), lease.stop()]);
+        sinkWatcher.stop();
+        await broadcaster.shutdown();
+        if (ownClient) client.close();
+      })();
+      return stopping;
+    },
+  };
+}
