@@ -1,8 +1,9 @@
 // `kite server`: the control-plane process. Opens the cluster state store (embedded SQLite by
 // default, or etcd) with periodic compaction, creates or reuses the cluster's certificates, serves
 // the Kubernetes API over HTTPS, writes DIR/admin.kubeconfig, and shuts down gracefully on
-// SIGTERM/SIGINT. Runs the scheduler (under leader election) unless --disable-scheduler; the
-// controllers are wired in here as they are built.
+// SIGTERM/SIGINT. Runs the scheduler (under leader election) unless --disable-scheduler, and a
+// kubelet for this node on the process runtime unless --disable-agent; the controllers are wired
+// in here as they are built.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
@@ -21,6 +22,7 @@ import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
+import { startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
 
 interface ServerFlags {
   dataDir: string;
@@ -34,6 +36,11 @@ interface ServerFlags {
   etcdServers?: string;
   sqliteSync: 'full' | 'normal' | 'off';
   compactionInterval: number;
+  disableAgent?: boolean;
+  nodeName?: string;
+  nodeIp?: string;
+  registerWithTaints?: string;
+  controlPlaneTaint?: boolean;
 }
 
 const port = (text: string): number => {
@@ -67,6 +74,11 @@ export function serverCommand(): Command {
         .default('full'),
     )
     .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000)
+    .option('--disable-agent', 'do not run a kubelet for this node in this process')
+    .option('--node-name <name>', "this node's name (default: the host name)")
+    .option('--node-ip <ip>', "this node's InternalIP (default: the advertise or bind address)")
+    .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
+    .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule')
     .action((flags: ServerFlags) => runServer(flags));
 }
 
@@ -143,11 +155,26 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const scheduler = flags.disableScheduler
     ? undefined
     : await startScheduler({ kubeconfig: dirs.adminKubeconfig, logger: log.child('scheduler'), leaderElection: true });
+  let agent: NodeAgent | undefined;
+  if (!flags.disableAgent) {
+    const taints = parseTaints(flags.registerWithTaints ?? '');
+    if (flags.controlPlaneTaint) taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    agent = await startNodeAgent({
+      kubeconfig: dirs.adminKubeconfig,
+      dataDir: dirs.root,
+      ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
+      nodeIP: flags.nodeIp ?? flags.advertiseAddress ?? clientHost,
+      nodeLabels: { 'node-role.kubernetes.io/control-plane': 'true' },
+      taints,
+      logger: log.child('kubelet'),
+    });
+  }
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
   const stopped = untilSignal();
   log.info('ready', { url: `https://${clientHost}:${server.port}`, kubeconfig: dirs.adminKubeconfig });
   const signal = await stopped;
   log.info('shutting down', { signal });
+  await agent?.stop();
   await scheduler?.stop();
   await server.shutdown({ timeoutMs: 10_000 });
   api.crds.stop();
