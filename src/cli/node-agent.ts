@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { InvalidArgumentError } from 'commander';
-import { startKubelet, type RunningKubelet } from '../kubelet/index.js';
+import { startKubelet, type KubeletTimings, type RunningKubelet } from '../kubelet/index.js';
 import { createProcessRuntime } from '../runtime/process/process-runtime.js';
 import type { Logger } from '../util/log.js';
 
@@ -18,6 +18,7 @@ export interface NodeAgentOptions {
   nodeLabels: Record<string, string>;
   taints: Taint[];
   logger: Logger;
+  timings?: Partial<KubeletTimings>;
 }
 
 export interface NodeAgent {
@@ -61,6 +62,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     logger: options.logger,
     nodeLabels: options.nodeLabels,
     registerWithTaints: options.taints,
+    ...(options.timings ? { timings: options.timings } : {}),
   });
   return {
     kubelet,

@@ -41,11 +41,18 @@ interface ServerFlags {
   nodeIp?: string;
   registerWithTaints?: string;
   controlPlaneTaint?: boolean;
+  nodeStatusUpdateFrequency: number;
+  nodeLeaseDurationSeconds: number;
 }
 
 const port = (text: string): number => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0-65535');
+  return n;
+};
+const positiveInt = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
   return n;
 };
 const duration = (text: string): number => {
@@ -79,6 +86,8 @@ export function serverCommand(): Command {
     .option('--node-ip <ip>', "this node's InternalIP (default: the advertise or bind address)")
     .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
     .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule')
+    .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
+    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40)
     .action((flags: ServerFlags) => runServer(flags));
 }
 
@@ -167,6 +176,11 @@ async function runServer(flags: ServerFlags): Promise<void> {
       nodeLabels: { 'node-role.kubernetes.io/control-plane': 'true' },
       taints,
       logger: log.child('kubelet'),
+      timings: {
+        nodeStatusUpdateMs: flags.nodeStatusUpdateFrequency,
+        leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
+        leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
+      },
     });
   }
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.

@@ -3,11 +3,13 @@
 // the kubelet allows), then stop the sandbox and — when the pod is going away — remove it and
 // unmount its volumes. Works from runtime state alone, so orphans with no pod object go the same way.
 
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { LABEL_CONTAINER_NAME } from './labels.js';
+import { LABEL_CONTAINER_NAME, podLogDirName } from './labels.js';
 import { runningContainers, type RuntimePod } from './runtime-pod.js';
 import type { PodHelpers } from './seams.js';
 
@@ -16,6 +18,8 @@ export interface KillPodDeps {
   helpers: PodHelpers;
   clock: Clock;
   logger: Logger;
+  /** The pods' log root; a removed pod's log directory goes with it. */
+  logRoot: string;
 }
 
 const MIN_GRACE_AFTER_HOOKS_S = 2;
@@ -53,7 +57,9 @@ export async function killPod(d: KillPodDeps, state: RuntimePod, options: { pod?
   );
   for (const sb of state.sandboxes) {
     await d.runtime.stopPodSandbox(sb.id);
-    if (options.remove) await d.runtime.removePodSandbox(sb.id);
+    if (!options.remove) continue;
+    await d.runtime.removePodSandbox(sb.id);
+    rmSync(join(d.logRoot, podLogDirName(sb.metadata)), { recursive: true, force: true });
   }
   if (options.remove) {
     // containers of a sandbox already gone

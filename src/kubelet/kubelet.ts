@@ -248,6 +248,6 @@ export class Kubelet {
   }
 
   private killDeps() {
-    return { runtime: this.o.runtime, helpers: this.o.helpers, clock: this.o.clock, logger: this.o.logger.child('kill') };
+    return { runtime: this.o.runtime, helpers: this.o.helpers, clock: this.o.clock, logger: this.o.logger.child('kill'), logRoot: this.o.logRoot };
   }
 }
