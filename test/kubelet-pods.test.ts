@@ -4,7 +4,7 @@
 // in order; kubectl delete terminates gracefully and leaves no process behind.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -149,10 +149,44 @@ describe('kubelet against a real kite server', () => {
     assert.equal(readFileSync(file, 'utf8'), 'first\nsecond\nmain\n');
   });
 
+  it('env from a ConfigMap with $(VAR) expansion; a missing key waits as CreateContainerConfigError; a readiness probe gates Ready', async () => {
+    const out = join(work, 'env');
+    const flag = join(work, 'ready-flag');
+    await apply({
+      metadata: { name: 'needs-config' },
+      spec: { containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'greeting' } } }] }] },
+    });
+    const waiting = await waitPod('needs-config', 'CreateContainerConfigError', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    assert.match(waiting.status!.containerStatuses![0]!.state!.waiting!.message ?? '', /configmap "cfg" not found/);
+    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { greeting: 'hello' } }));
+    await waitPod('needs-config', 'Running', (p) => p.status?.phase === 'Running', 30_000);
+    await apply({
+      metadata: { name: 'probed' },
+      spec: {
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox',
+            command: ['sh', '-c', `echo "$(MSG) world" > ${out}; exec sleep 3600`],
+            env: [{ name: 'G', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'greeting' } } }, { name: 'MSG', value: '$(G)' }],
+            readinessProbe: { exec: { command: ['test', '-f', flag] }, periodSeconds: 1 },
+          },
+        ],
+      },
+    });
+    const running = await waitPod('probed', 'Running', (p) => p.status?.phase === 'Running');
+    assert.equal(running.status!.containerStatuses![0]!.ready, false, 'not ready before the probe passes');
+    await waitUntil('env written', () => readFileSync(out, 'utf8') === 'hello world\n', { timeoutMs: 5_000 });
+    writeFileSync(flag, '');
+    const ready = await waitPod('probed', 'Ready', (p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+    assert.equal(ready.status!.containerStatuses![0]!.ready, true);
+  });
+
   it('kubectl delete pod: graceful termination (SIGTERM first), no process left', async () => {
     const pidFile = join(work, 'pid');
     const termFile = join(work, 'term');
-    await apply(sh('graceful', `echo $$ > ${pidFile}; trap 'echo term > ${termFile}; exit 0' TERM; while true; do sleep 0.2; done`));
+    // "$$$$": the kubelet's $(VAR) expansion turns "$$" into "$", as Kubernetes does
+    await apply(sh('graceful', `echo $$$$ > ${pidFile}; trap 'echo term > ${termFile}; exit 0' TERM; while true; do sleep 0.2; done`));
     await waitPod('graceful', 'Running', (x) => x.status?.phase === 'Running');
     await waitUntil('pid written', () => readFileSync(pidFile, 'utf8').trim() !== '', { timeoutMs: 5_000 });
     const pid = Number(readFileSync(pidFile, 'utf8').trim());

@@ -68,6 +68,7 @@ export class Kubelet {
       backoff: this.backoff,
       logger: o.logger.child('sync'),
       logRoot: o.logRoot,
+      nodeIP: o.nodeIP,
       ...(o.recorder ? { recorder: o.recorder } : {}),
     });
     this.pleg = new RelistPleg(o.runtime, o.clock, o.logger.child('pleg'), (uid) => this.workers.enqueue(uid));
@@ -141,9 +142,10 @@ export class Kubelet {
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, state);
     if (this.statuses.isTerminal(pod)) return this.finishTerminal(pod, state);
     if (!this.admitted.has(uid) && !this.admit(pod, state)) return;
-    this.o.helpers.syncProbes(pod);
     const result = await this.syncer.sync(this.withStatus(pod), state);
     const after = await readRuntimePod(this.o.runtime, uid);
+    const running = after.containers.filter((c) => c.state === 'running').map((c) => ({ name: c.metadata.name, containerId: c.id }));
+    this.o.helpers.syncProbes(pod, running, readySandbox(after)?.ips[0] ?? this.o.nodeIP);
     const status = this.generate(pod, after, result.reasons);
     await this.statuses.set(pod, status);
     if (isTerminalPhase(status.phase)) await this.finishTerminal(pod, after);

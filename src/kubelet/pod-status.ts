@@ -67,8 +67,9 @@ function containerStatus(spec: Container, inputs: StatusInputs, defaultWaiting: 
   } else {
     state = { waiting: { reason: reason?.reason ?? 'ContainerCreating', ...(reason?.message ? { message: reason.message } : {}) } };
   }
-  const ready = running && newest ? (spec.readinessProbe ? (inputs.isReady(spec.name, newest.id) ?? false) : true) : false;
-  const started = running && newest ? (spec.startupProbe ? (inputs.isStarted(spec.name, newest.id) ?? false) : true) : false;
+  // the prober's answer when there is one; without a prober, a container with a probe never passes it
+  const started = running && newest ? (inputs.isStarted(spec.name, newest.id) ?? !spec.startupProbe) : false;
+  const ready = running && newest && started ? (inputs.isReady(spec.name, newest.id) ?? !spec.readinessProbe) : false;
   return {
     name: spec.name,
     state,

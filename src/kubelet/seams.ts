@@ -29,18 +29,31 @@ export interface ContainerRunConfig {
   args: string[];
 }
 
+/** A running container the prober should watch. */
+export interface RunningContainer {
+  name: string;
+  containerId: string;
+}
+
+export interface PodAddressesInput {
+  podIPs: string[];
+  hostIPs: string[];
+}
+
 export interface PodHelpers {
   /** Env, command and args after $(VAR) expansion; throws a reason error (CreateContainerConfigError). */
-  containerConfig(pod: Pod, container: Container): Promise<ContainerRunConfig>;
+  containerConfig(pod: Pod, container: Container, addresses: PodAddressesInput): Promise<ContainerRunConfig>;
   /** Sets up the pod's volumes; volume name → host directory. Idempotent. */
   mountPod(pod: Pod): Promise<Map<string, string>>;
   containerMounts(pod: Pod, container: Container, mounted: Map<string, string>): Mount[];
   unmountPod(uid: string): Promise<void>;
-  /** Probe results: undefined while a probe has no result yet (the container counts as not ready / not started). */
+  /** Probe-based readiness and startup; undefined: decide from the container state alone (no prober). */
   isReady(podUid: string, containerName: string, containerId: string): boolean | undefined;
   isStarted(podUid: string, containerName: string, containerId: string): boolean | undefined;
-  /** Starts probing a pod's containers (called on every sync; idempotent) and stops for a pod gone. */
-  syncProbes(pod: Pod): void;
+  /** Liveness (or startup) failed: the container is to be killed and restarted per policy. */
+  livenessFailed(podUid: string, containerName: string): boolean;
+  /** Tells the prober which containers of the pod run now (called after every sync; idempotent). */
+  syncProbes(pod: Pod, running: readonly RunningContainer[], podIP: string): void;
   removeProbes(podUid: string): void;
   /** postStart / preStop handlers; reject when the handler fails. */
   runPostStart(pod: Pod, container: Container, containerId: string): Promise<void>;
@@ -68,6 +81,7 @@ export function basicPodHelpers(runtime: ContainerRuntime): PodHelpers {
     unmountPod: async () => {},
     isReady: () => undefined,
     isStarted: () => undefined,
+    livenessFailed: () => false,
     syncProbes: () => {},
     removeProbes: () => {},
     runPostStart: (_pod, container, id) => execHook(id, container.lifecycle?.postStart?.exec?.command, 30_000),

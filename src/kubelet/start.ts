@@ -5,7 +5,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node, Taint } from 'kubernetes-types/core/v1.js';
+import type { Node, Service, Taint } from 'kubernetes-types/core/v1.js';
 import { EventBroadcaster, restEventSink } from '../client/events/index.js';
 import { RestClient } from '../client/rest/index.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
@@ -17,7 +17,10 @@ import { restKubeletApi, type KubeletApi } from './kubelet-api.js';
 import { NodeLease } from './node-lease.js';
 import { NodeStatusReporter } from './node-status.js';
 import { startPodSource } from './pod-source.js';
-import { basicPodHelpers, type PodHelpers } from './seams.js';
+import { SharedInformerFactory } from '../client/informer/index.js';
+import { restLookup } from './lookup/rest-lookup.js';
+import { clusterPodHelpers } from './pod-helpers.js';
+import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
 
 export interface KubeletOptions {
@@ -37,7 +40,7 @@ export interface KubeletOptions {
   registerWithTaints?: Taint[];
   /** The kubelet API port reported in status.daemonEndpoints (10250). */
   kubeletPort?: number;
-  /** Env, volumes, probes and hooks (default: the basic stand-ins in seams.ts). */
+  /** Env, volumes, probes and hooks (default: clusterPodHelpers over the API). */
   helpers?: PodHelpers;
   /** Host facts (default: read from this machine). */
   hostInfo?: () => HostInfo;
@@ -95,10 +98,26 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     renewMs: timings.leaseRenewMs,
     leaseDurationSeconds: timings.leaseDurationSeconds,
   });
+  // services for the containers' service environment variables
+  const serviceFactory = new SharedInformerFactory(client, { clock, logger: logger.child('services') });
+  const services = serviceFactory.forResource<Service>({ group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' });
+  serviceFactory.start();
+  let onProbeResult: (uid: string) => void = () => {};
+  const clusterHelpers = options.helpers
+    ? undefined
+    : clusterPodHelpers({
+        runtime,
+        clock,
+        lookup: restLookup(client),
+        services: () => services.getIndexer().list(),
+        nodeAllocatable: () => (reporter.registered?.status?.allocatable ?? {}) as Record<string, string>,
+        onProbeResult: (uid) => onProbeResult(uid),
+        recordEvent: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
+      });
   const kubelet = new Kubelet({
     api,
     runtime,
-    helpers: options.helpers ?? basicPodHelpers(runtime),
+    helpers: options.helpers ?? clusterHelpers!,
     clock,
     logger: logger.child('pods'),
     timings,
@@ -108,6 +127,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     runtimeName: version.runtimeName,
     recorder,
   });
+  onProbeResult = (uid) => kubelet.workers.enqueue(uid);
   const registered = reporter.start().then(() => lease.start());
   const source = startPodSource(client, options.nodeName, kubelet, clock, logger.child('pod-source'));
   let stopped = false;
@@ -130,6 +150,8 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         stopped = true;
         await source.stop();
         await kubelet.stop();
+        clusterHelpers?.stop();
+        await serviceFactory.shutdown();
         await Promise.all([reporter.stop(), lease.stop()]);
         sinkWatcher.stop();
         await broadcaster.shutdown();

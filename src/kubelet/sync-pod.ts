@@ -22,7 +22,7 @@ import {
 } from './labels.js';
 import type { WaitingReason } from './pod-status.js';
 import { instancesOf, readySandbox, runningContainers, type RuntimePod } from './runtime-pod.js';
-import { reasonOf, type PodHelpers } from './seams.js';
+import { reasonOf, type PodAddressesInput, type PodHelpers } from './seams.js';
 
 export interface SyncPodDeps {
   runtime: ContainerRuntime;
@@ -32,6 +32,7 @@ export interface SyncPodDeps {
   recorder?: EventRecorder;
   /** Container logs live under <logRoot>/<ns>_<name>_<uid>/<container>/<attempt>.log. */
   logRoot: string;
+  nodeIP: string;
 }
 
 export interface SyncPodResult {
@@ -94,7 +95,8 @@ export class PodSyncer {
     }
     const config = sandboxConfig(pod, sandbox.metadata.attempt, this.d.logRoot);
     const mounted = await this.d.helpers.mountPod(pod);
-    const start = (c: Container, kind: ContainerKind, attempt: number) => this.start(pod, sandbox!.id, config, c, kind, attempt, mounted, result);
+    const addresses = { podIPs: sandbox.ips, hostIPs: [this.d.nodeIP] };
+    const start = (c: Container, kind: ContainerKind, attempt: number) => this.start(pod, sandbox!.id, config, c, kind, attempt, mounted, result, addresses);
 
     // init containers, one at a time
     for (const c of pod.spec?.initContainers ?? []) {
@@ -111,10 +113,15 @@ export class PodSyncer {
     }
 
     for (const c of pod.spec?.containers ?? []) {
-      const newest = instancesOf(state, c.name)[0];
+      let newest = instancesOf(state, c.name)[0];
       if (!newest) {
         await start(c, 'app', 0);
         continue;
+      }
+      if (newest.state === 'running' && this.d.helpers.livenessFailed(pod.metadata?.uid ?? '', c.name)) {
+        this.d.recorder?.event(pod, 'Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`);
+        await this.d.runtime.stopContainer(newest.id, pod.spec?.terminationGracePeriodSeconds ?? 30);
+        newest = await this.d.runtime.containerStatus(newest.id);
       }
       if (newest.state === 'running') continue;
       if (newest.state === 'exited') {
@@ -161,6 +168,7 @@ export class PodSyncer {
     attempt: number,
     mounted: Map<string, string>,
     result: SyncPodResult,
+    addresses: PodAddressesInput,
   ): Promise<void> {
     const image = c.image ?? '';
     const fail = (reason: string, message: string) => {
@@ -181,7 +189,7 @@ export class PodSyncer {
     }
     let run;
     try {
-      run = await this.d.helpers.containerConfig(pod, c);
+      run = await this.d.helpers.containerConfig(pod, c, addresses);
     } catch (err) {
       return fail(reasonOf(err) ?? 'CreateContainerConfigError', (err as Error).message);
     }
@@ -221,8 +229,8 @@ export class PodSyncer {
       try {
         await this.d.helpers.runPostStart(pod, c, id);
       } catch (err) {
-        this.d.recorder?.event(pod, 'Warning', 'FailedPostStartHook', (err as Error).message);
-        await this.d.runtime.stopContainer(id, 0);
+        this.d.recorder?.event(pod, 'Warning', reasonOf(err) ?? 'FailedPostStartHook', (err as Error).message);
+        await this.d.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30);
       }
     }
   }
