@@ -35,12 +35,12 @@ function setup() {
   const add = async (pod: Pod) => {
     api.addPod(pod);
     kubelet.podUpdated(api.pod('default', pod.metadata!.name!)!);
-    await kubelet.workers.idle();
+    await kubelet.idle();
   };
   const sync = async (name: string) => {
     const pod = api.pod('default', name);
     if (pod) kubelet.podUpdated(pod);
-    await kubelet.workers.idle();
+    await kubelet.idle();
   };
   const status = (name: string) => api.pod('default', name)?.status;
   return { clock, runtime, api, kubelet, add, sync, status };
@@ -129,7 +129,7 @@ describe('Kubelet', () => {
     assert.equal(s.restartCount, 1);
     assert.equal(status('crash')!.phase, 'Running');
     await clock.step(1_000);
-    await kubelet.workers.idle();
+    await kubelet.idle();
     s = status('crash')!.containerStatuses![0]!;
     assert.ok(s.state?.running, 'restarted after the backoff');
     assert.equal(s.restartCount, 2);
@@ -222,7 +222,7 @@ describe('Kubelet', () => {
     await add(pod('gone'));
     const current = api.pod('default', 'gone')!;
     kubelet.podUpdated({ ...current, metadata: { ...current.metadata, deletionTimestamp: '2026-01-01T00:00:10Z', deletionGracePeriodSeconds: 7 } });
-    await kubelet.workers.idle();
+    await kubelet.idle();
     assert.ok(runtime.calls.includes('stopContainer main 7'));
     assert.equal(runtime.sandboxes.size, 0);
     assert.equal(runtime.containers.size, 0);
@@ -234,7 +234,7 @@ describe('Kubelet', () => {
     const { runtime, kubelet, add } = setup();
     await add(pod('orphan'));
     kubelet.podDeleted(testPod('orphan'));
-    await kubelet.workers.idle();
+    await kubelet.idle();
     assert.equal(runtime.sandboxes.size, 0);
     // a sandbox from before a restart, with no pod at all
     await runtime.runPodSandbox({
@@ -247,7 +247,7 @@ describe('Kubelet', () => {
       hostNetwork: false,
     });
     await kubelet.housekeeping();
-    await kubelet.workers.idle();
+    await kubelet.idle();
     assert.equal(runtime.sandboxes.size, 0);
   });
 

@@ -108,6 +108,14 @@ export class Kubelet {
     await this.workers.stop();
   }
 
+  /** Resolves when no pod sync and no status post is in flight (tests). */
+  async idle(): Promise<void> {
+    do {
+      await this.workers.idle();
+      await this.statuses.idle();
+    } while (this.workers.busy());
+  }
+
   resyncAll(): void {
     for (const uid of this.pods.keys()) this.workers.enqueue(uid);
   }
@@ -147,7 +155,7 @@ export class Kubelet {
     const running = after.containers.filter((c) => c.state === 'running').map((c) => ({ name: c.metadata.name, containerId: c.id }));
     this.o.helpers.syncProbes(pod, running, readySandbox(after)?.ips[0] ?? this.o.nodeIP);
     const status = this.generate(pod, after, result.reasons);
-    await this.statuses.set(pod, status);
+    this.statuses.set(pod, status);
     if (isTerminalPhase(status.phase)) await this.finishTerminal(pod, after);
     else if (result.requeueAfterMs !== undefined) this.workers.enqueueAfter(uid, result.requeueAfterMs);
   }
@@ -194,7 +202,7 @@ export class Kubelet {
     this.rejected.add(uid);
     this.o.logger.info('pod rejected', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, reason: result.reason });
     this.o.recorder?.event(pod, 'Warning', result.reason, result.message);
-    void this.statuses.set(pod, {
+    this.statuses.set(pod, {
       ...pod.status,
       phase: 'Failed',
       reason: result.reason,
@@ -211,7 +219,7 @@ export class Kubelet {
     await killPod(this.killDeps(), state, { pod, graceSeconds: gracePeriodSeconds(pod), remove: false });
     if (this.rejected.has(pod.metadata?.uid ?? '')) return;
     const after = await readRuntimePod(this.o.runtime, pod.metadata?.uid ?? '');
-    await this.statuses.set(pod, this.generate(pod, after, new Map()));
+    this.statuses.set(pod, this.generate(pod, after, new Map()));
   }
 
   /** A pod with a deletionTimestamp: stop everything gracefully, then delete the API object. */

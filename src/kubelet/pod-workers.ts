@@ -51,6 +51,10 @@ export class PodWorkers {
     this.timers.set(uid, { at, timer });
   }
 
+  busy(): boolean {
+    return this.running.size > 0;
+  }
+
   isWorking(uid: string): boolean {
     return this.running.has(uid);
   }

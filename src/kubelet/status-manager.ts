@@ -12,6 +12,8 @@ import { isTerminalPhase } from './pod-status.js';
 interface Entry {
   status: PodStatus;
   posted: boolean;
+  namespace: string;
+  name: string;
 }
 
 const FIELDS: (keyof PodStatus)[] = [
@@ -26,6 +28,8 @@ function project(status: PodStatus | undefined): string {
 
 export class StatusManager {
   private readonly entries = new Map<string, Entry>();
+  /** Posts in flight, one per pod; a newer status is posted after the one in flight. */
+  private readonly flushing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly api: KubeletApi,
@@ -42,31 +46,51 @@ export class StatusManager {
     return isTerminalPhase(pod.status?.phase) || isTerminalPhase(this.get(pod.metadata?.uid ?? '')?.phase);
   }
 
-  /** Records the pod's status and posts it if it changed; resolves true once the API has it. */
-  async set(pod: Pod, status: PodStatus): Promise<boolean> {
+  /** Records the pod's status; posts it in the background if it changed or was not posted yet. */
+  set(pod: Pod, status: PodStatus): void {
     const id = podIdentity(pod);
     const prev = this.entries.get(id.uid);
     if (prev && isTerminalPhase(prev.status.phase) && !isTerminalPhase(status.phase)) status = { ...status, phase: prev.status.phase };
     const text = project(status);
-    if (prev?.posted && project(prev.status) === text) return true;
+    if (prev?.posted && project(prev.status) === text) return;
     if (!prev && project(pod.status) === text) {
-      this.entries.set(id.uid, { status, posted: true });
-      return true;
+      this.entries.set(id.uid, { status, posted: true, namespace: id.namespace, name: id.name });
+      return;
     }
-    const entry: Entry = { status, posted: false };
-    this.entries.set(id.uid, entry);
-    try {
-      await this.api.patchPodStatus(id.namespace, id.name, id.uid, status);
-      entry.posted = true;
-      return true;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      this.logger.warn('failed to update pod status', { pod: `${id.namespace}/${id.name}`, error: err as Error });
-      return false;
+    this.entries.set(id.uid, { status, posted: false, namespace: id.namespace, name: id.name });
+    if (!this.flushing.has(id.uid)) {
+      this.flushing.set(
+        id.uid,
+        this.flush(id.uid).finally(() => this.flushing.delete(id.uid)),
+      );
     }
+  }
+
+  /** Resolves when no post is in flight. */
+  async idle(): Promise<void> {
+    while (this.flushing.size > 0) await Promise.all([...this.flushing.values()]);
   }
 
   forget(uid: string): void {
     this.entries.delete(uid);
+  }
+
+  private async flush(uid: string): Promise<void> {
+    for (;;) {
+      const entry = this.entries.get(uid);
+      if (!entry || entry.posted) return;
+      try {
+        await this.api.patchPodStatus(entry.namespace, entry.name, uid, entry.status);
+        // a newer status may have replaced the entry meanwhile: loop posts it
+        if (this.entries.get(uid) === entry) {
+          entry.posted = true;
+          return;
+        }
+      } catch (err) {
+        if (!isNotFound(err)) this.logger.warn('failed to update pod status', { pod: `${entry.namespace}/${entry.name}`, error: err as Error });
+        // left unposted: the next set() (every resync) tries again
+        return;
+      }
+    }
   }
 }
