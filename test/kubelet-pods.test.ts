@@ -13,41 +13,22 @@ import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import { waitUntil } from './support/wait-until.js';
+import { alive, waitPod as waitForPod } from './support/pods.js';
 
 const NODE = 'kubelet-test-node';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('kubelet against a real kite server', () => {
   let server: KiteServer;
   const dir = mkdtempSync(join(tmpdir(), 'kite-kubelet-'));
   const work = mkdtempSync(join(tmpdir(), 'kite-kubelet-work-'));
+  const waitPod = (name: string, what: string, check: (p: Pod) => boolean, timeoutMs?: number) => waitForPod(server!.kubeconfig, name, what, check, timeoutMs);
   const k = (args: string[], input?: string) => kubectlOk(server.kubeconfig, args, input === undefined ? {} : { input });
-  const getPod = async (name: string): Promise<Pod> => JSON.parse(await k(['get', 'pod', name, '-o', 'json'])) as Pod;
   const apply = (pod: object) => k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', ...pod }));
   const sh = (name: string, script: string, extra: object = {}) => ({
     metadata: { name },
     spec: { terminationGracePeriodSeconds: 5, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', script] }], ...extra },
   });
-  async function waitPod(name: string, what: string, check: (p: Pod) => boolean, timeoutMs = 20_000): Promise<Pod> {
-    let last: Pod | undefined;
-    await waitUntil(
-      `pod ${name}: ${what}`,
-      async () => {
-        last = await getPod(name);
-        return check(last);
-      },
-      { timeoutMs, intervalMs: 200, describe: () => JSON.stringify(last?.status) },
-    );
-    return last!;
-  }
 
   before(async () => {
     server = await startKiteServer(dir, { scheduler: true, kubelet: true, extraArgs: ['--node-name', NODE, '--node-lease-duration-seconds', '4'] });

@@ -16,17 +16,10 @@ import { silentLogger } from '../src/util/log.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import { waitUntil } from './support/wait-until.js';
+import { alive, getPod as readPod, waitPod as waitForPod } from './support/pods.js';
 
 const NODE = 'restart-node';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('kubelet across API server and kubelet restarts', () => {
   let server: KiteServer | undefined;
@@ -35,8 +28,9 @@ describe('kubelet across API server and kubelet restarts', () => {
   let kubelet: RunningKubelet | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'kite-kubelet-restart-'));
   const kdir = mkdtempSync(join(tmpdir(), 'kite-kubelet-node-'));
+  const getPod = (name: string) => readPod(server!.kubeconfig, name);
+  const waitPod = (name: string, what: string, check: (p: Pod) => boolean, timeoutMs?: number) => waitForPod(server!.kubeconfig, name, what, check, timeoutMs);
   const k = (args: string[], input?: string) => kubectlOk(server!.kubeconfig, args, input === undefined ? {} : { input });
-  const getPod = async (name: string): Promise<Pod> => JSON.parse(await k(['get', 'pod', name, '-o', 'json'])) as Pod;
   const apply = (name: string, script: string, extra: object = {}) =>
     k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1',
@@ -44,11 +38,6 @@ describe('kubelet across API server and kubelet restarts', () => {
       metadata: { name },
       spec: { nodeName: NODE, terminationGracePeriodSeconds: 2, containers: [{ name, image: 'busybox', command: ['sh', '-c', script] }], ...extra },
     }));
-  async function waitPod(name: string, what: string, check: (p: Pod) => boolean, timeoutMs = 20_000): Promise<Pod> {
-    let last: Pod | undefined;
-    await waitUntil(`pod ${name}: ${what}`, async () => check((last = await getPod(name))), { timeoutMs, intervalMs: 200, describe: () => JSON.stringify(last?.status) });
-    return last!;
-  }
   const startNode = async () => {
     runtime = await createProcessRuntime({ rootDir: join(kdir, 'runtime'), nodeIp: '127.0.0.1', logger: silentLogger });
     kubelet = await startKubelet({

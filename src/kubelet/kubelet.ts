@@ -189,7 +189,8 @@ export class Kubelet {
       return true;
     }
     const node = this.o.node();
-    if (!node) {
+    if (!node?.status?.allocatable) {
+      // not registered, or its status not posted yet
       this.workers.enqueueAfter(uid, RETRY_MS);
       return false;
     }

@@ -13,7 +13,7 @@ import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { readHostInfo, type HostInfo } from './host-info.js';
 import { Kubelet } from './kubelet.js';
-import { restKubeletApi, type KubeletApi } from './kubelet-api.js';
+import { NODE_RESOURCE, restKubeletApi, type KubeletApi } from './kubelet-api.js';
 import { NodeLease } from './node-lease.js';
 import { NodeStatusReporter } from './node-status.js';
 import { startPodSource } from './pod-source.js';
@@ -102,6 +102,11 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   const serviceFactory = new SharedInformerFactory(client, { clock, logger: logger.child('services') });
   const services = serviceFactory.forResource<Service>({ group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' });
   serviceFactory.start();
+  // its own Node, as users and controllers change it (labels and taints for admission)
+  const nodeFactory = new SharedInformerFactory(client, { clock, logger: logger.child('node'), fieldSelector: `metadata.name=${options.nodeName}` });
+  const nodeInformer = nodeFactory.forResource<Node>(NODE_RESOURCE);
+  nodeFactory.start();
+  const currentNode = (): Node | undefined => nodeInformer.getIndexer().getByKey(options.nodeName) ?? reporter.registered;
   let onProbeResult: (uid: string) => void = () => {};
   const clusterHelpers = options.helpers
     ? undefined
@@ -122,7 +127,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     logger: logger.child('pods'),
     timings,
     nodeIP: options.nodeIP,
-    node: () => reporter.registered,
+    node: currentNode,
     logRoot,
     runtimeName: version.runtimeName,
     recorder,
@@ -151,7 +156,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         await source.stop();
         await kubelet.stop();
         clusterHelpers?.stop();
-        await serviceFactory.shutdown();
+        await Promise.all([serviceFactory.shutdown(), nodeFactory.shutdown()]);
         await Promise.all([reporter.stop(), lease.stop()]);
         sinkWatcher.stop();
         await broadcaster.shutdown();
