@@ -85,6 +85,11 @@ describe('kubelet against a real kite server', () => {
     assert.deepEqual(types, ['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'PodScheduled', 'Ready']);
     const table = await k(['get', 'pod', 'web']);
     assert.match(table, /web\s+1\/1\s+Running\s+0/);
+    await waitUntil('the kubelet recorded Pulled, Created and Started events', async () => {
+      const events = JSON.parse(await k(['get', 'events', '--field-selector', 'involvedObject.name=web', '-o', 'json'])) as { items: { reason: string; source?: { component?: string } }[] };
+      const reasons = events.items.filter((e) => e.source?.component === 'kubelet').map((e) => e.reason);
+      return ['Pulled', 'Created', 'Started'].every((r) => reasons.includes(r));
+    }, { timeoutMs: 10_000, intervalMs: 200 });
   });
 
   it('restartPolicy Never: exit 3 → Failed with the exit code; exit 0 → Succeeded', async () => {

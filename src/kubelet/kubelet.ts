@@ -228,7 +228,12 @@ export class Kubelet {
     const id = podIdentity(pod);
     if (state.sandboxes.length > 0 || state.containers.length > 0) {
       this.o.recorder?.event(pod, 'Normal', 'Killing', 'Stopping pod');
-      await killPod(this.killDeps(), state, { pod, graceSeconds: gracePeriodSeconds(pod), remove: true });
+      await killPod(this.killDeps(), state, { pod, graceSeconds: gracePeriodSeconds(pod), remove: false });
+      // the final status (containers terminated) before the runtime forgets them
+      const stopped = await readRuntimePod(this.o.runtime, id.uid);
+      if (!this.statuses.isTerminal(pod)) this.statuses.set(pod, this.generate(pod, stopped, new Map()));
+      await this.statuses.settled(id.uid);
+      await killPod(this.killDeps(), stopped, { pod, graceSeconds: 0, remove: true });
     }
     this.admitted.delete(id.uid);
     try {

@@ -66,6 +66,11 @@ export class StatusManager {
     }
   }
 
+  /** Resolves when the pod's post in flight, if any, has ended. */
+  async settled(uid: string): Promise<void> {
+    await this.flushing.get(uid);
+  }
+
   /** Resolves when no post is in flight. */
   async idle(): Promise<void> {
     while (this.flushing.size > 0) await Promise.all([...this.flushing.values()]);
