@@ -198,6 +198,8 @@ export interface VersionInfo {
   runtimeName: string;
   runtimeVersion: string;
   runtimeApiVersion: string;
+  /** Whether the runtime enforces CPU and memory limits (the process runtime does only with cgroups). */
+  limitsEnforced?: boolean;
 }
 
 /** The CRI RuntimeService. */

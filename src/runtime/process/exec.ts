@@ -1,0 +1,86 @@
+// Running another command in a container (probes, hooks, kubectl exec): the container's
+// environment, working directory and cgroups, its own process group (killed whole on timeout or
+// close). execSync collects the output; exec hands back streams. A tty needs a pseudo-terminal,
+// which Node cannot open without a native module: tty sessions are refused.
+
+import type { ChildProcess } from 'node:child_process';
+import type { Clock } from '../../util/clock.js';
+import type { ExecSyncResult, StreamOptions, StreamSession } from '../runtime.js';
+import { exitCodeOf, launch } from './launch.js';
+import { signalGroup } from './proc.js';
+
+export interface ExecContext {
+  env: Record<string, string>;
+  cwd: string;
+  cgroupProcs: string[];
+  clock: Clock;
+  /** Told of each exec'd process group, so stopping the container can end it too. */
+  track(pgid: number, ended: Promise<unknown>): void;
+}
+
+export class ExecTimeoutError extends Error {
+  constructor(cmd: string[], timeoutMs: number) {
+    super(`command ${JSON.stringify(cmd)} timed out after ${timeoutMs} ms`);
+    this.name = 'ExecTimeoutError';
+  }
+}
+
+function start(ctx: ExecContext, cmd: string[], stdio: ['ignore' | 'pipe', 'ignore' | 'pipe', 'ignore' | 'pipe']): { child: ChildProcess; exit: Promise<number> } {
+  const child = launch({ argv: cmd, env: ctx.env, cwd: ctx.cwd, cgroupProcs: ctx.cgroupProcs, stdio });
+  const exit = new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(exitCodeOf(code, signal)));
+  });
+  // The group is killed whole when the exec ends, so no child of the command lingers.
+  const ended = exit.finally(() => child.pid && signalGroup(child.pid, 'SIGKILL')).catch(() => {});
+  if (child.pid) ctx.track(child.pid, ended);
+  return { child, exit };
+}
+
+/** Runs cmd to completion; a timeout (0: none) kills it and rejects with ExecTimeoutError. */
+export async function execSync(ctx: ExecContext, cmd: string[], timeoutMs: number): Promise<ExecSyncResult> {
+  const { child, exit } = start(ctx, cmd, ['ignore', 'pipe', 'pipe']);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout!.on('data', (b: Buffer) => stdout.push(b));
+  child.stderr!.on('data', (b: Buffer) => stderr.push(b));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let timedOut = false;
+  const timer =
+    timeoutMs > 0
+      ? ctx.clock.setTimeout(() => {
+          timedOut = true;
+          if (child.pid) signalGroup(child.pid, 'SIGKILL');
+        }, timeoutMs)
+      : undefined;
+  try {
+    const exitCode = await exit;
+    if (timedOut) throw new ExecTimeoutError(cmd, timeoutMs);
+    await closed;
+    return { stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), exitCode };
+  } finally {
+    timer?.cancel();
+  }
+}
+
+/** Starts cmd with the requested streams. */
+export async function execStream(ctx: ExecContext, cmd: string[], options: StreamOptions): Promise<StreamSession> {
+  if (options.tty) throw new Error('tty is not supported by the process runtime (no pseudo-terminal without a native module)');
+  const pipe = (wanted: boolean) => (wanted ? 'pipe' : 'ignore') as 'pipe' | 'ignore';
+  const { child, exit } = start(ctx, cmd, [pipe(options.stdin), pipe(options.stdout), pipe(options.stderr)]);
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  child.stdin?.on('error', () => {}); // writing after the command exited is not the caller's crash
+  return {
+    stdin: child.stdin ?? undefined,
+    stdout: child.stdout ?? undefined,
+    stderr: child.stderr ?? undefined,
+    resize: () => {},
+    exit,
+    close: () => {
+      if (child.pid) signalGroup(child.pid, 'SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// Starting a process the way a container's processes start: env from the container config only
+// (PATH defaulted, KITE_ROOT and HOSTNAME added when absent), the container's working directory,
+// the executable looked up on the container's PATH (a missing one is an error at start, as runc
+// reports it), in its own session and process group, joined to the container's cgroups before it
+// runs a single instruction of the command. A tiny /bin/sh wrapper does the joining; for a
+// container's main process it also stays as the group's init, ignoring SIGTERM/SIGINT/SIGHUP itself
+// (the command still gets them) and writing the command's exit code to a file, so a runtime that
+// restarts can still learn how a container it was not watching ended.
+
+import { accessSync, constants, statSync } from 'node:fs';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import type { KeyValue } from '../runtime.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+// $1: exit-code file or "-" (exec the command in place); then cgroup.procs files up to "--"; then argv.
+const WRAPPER = [
+  'f=$1; shift',
+  'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift',
+  '[ "$f" = - ] && exec "$@"',
+  'trap : TERM INT HUP',
+  '"$@"; c=$?',
+  'echo $c > "$f"',
+  'exit $c',
+].join('\n');
+
+export interface LaunchSpec {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** cgroup.procs files to join first. */
+  cgroupProcs: string[];
+  /** For a container's main process: where the wrapper records the exit code. */
+  exitCodeFile?: string;
+  stdio: StdioOptions;
+}
+
+/** The environment a container's processes get: exactly its envs, plus defaults when absent. */
+export function containerEnv(envs: KeyValue[], defaults: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const { key, value } of envs) env[key] = value;
+  if (env.PATH === undefined) env.PATH = DEFAULT_PATH;
+  for (const [key, value] of Object.entries(defaults)) if (env[key] === undefined) env[key] = value;
+  return env;
+}
+
+/** Finds argv[0] as execve with a PATH search would; throws when there is no such executable. */
+export function resolveExecutable(name: string, path: string, cwd: string): string {
+  const candidates = name.includes('/') ? [isAbsolute(name) ? name : resolve(cwd, name)] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  for (const file of candidates) {
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(name.includes('/') ? `exec: "${name}": no such executable file` : `exec: "${name}": executable file not found in $PATH`);
+}
+
+/** Spawns the process (detached: own session and process group) through the wrapper. */
+export function launch(spec: LaunchSpec): ChildProcess {
+  const [name, ...args] = spec.argv;
+  if (!name) throw new Error('no command');
+  const file = resolveExecutable(name, spec.env.PATH ?? DEFAULT_PATH, spec.cwd);
+  return spawn('/bin/sh', ['-c', WRAPPER, 'kite-init', spec.exitCodeFile ?? '-', ...spec.cgroupProcs, '--', file, ...args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true,
+    stdio: spec.stdio,
+    argv0: 'kite-init',
+  });
+}
+
+/** The exit code a wait status gives in the CRI (128 + signal number for a signal). */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return 128 + (signal ? osConstants.signals[signal] : 0);
+}
