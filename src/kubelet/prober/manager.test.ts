@@ -169,4 +169,22 @@ describe('ProbeManager', () => {
     await clock.step(30_000);
     assert.equal(script.count('ready'), runs);
   });
+
+  it('syncPod starts and stops workers from the runtime\'s container states', async () => {
+    const { m, clock, script, pod } = setup({ readinessProbe: probe('ready') });
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: true }]);
+    await clock.step(0);
+    assert.equal(m.isReady('u1', 'app', 'c1'), true);
+    assert.equal(m.isReady('u1', 'app', 'c0'), false, 'asked about another container');
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: true }]);
+    assert.equal(m.isReady('u1', 'app'), true, 'unchanged: no restart of the workers');
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: false }]);
+    assert.equal(m.isReady('u1', 'app'), false);
+    const runs = script.count('ready');
+    await clock.step(30_000);
+    assert.equal(script.count('ready'), runs);
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c2', running: true }]);
+    await clock.step(0);
+    assert.equal(m.isReady('u1', 'app', 'c2'), true);
+  });
 });

@@ -1,9 +1,9 @@
 // ProbeManager: the probe workers of every pod on the node (pkg/kubelet/prober/prober_manager.go).
 // The pod worker tells it about pods (addPod/updatePod/removePod) and container lifecycles
-// (containerStarted/containerStopped); it runs a worker per container and probe kind, reports
+// (containerStarted/containerStopped, or syncPod with the runtime's states); it runs a worker per container and probe kind, reports
 // recorded results through onResult, and answers what the status needs: isStarted (no startup
 // probe, or it succeeded), isReady (started, and no readiness probe or it succeeded) and
-// livenessFailed (kill and restart the container). Readiness starts false, liveness true; liveness
+// livenessFailed (kill and restart the container), each optionally for a given container id. Readiness starts false, liveness true; liveness
 // and readiness wait for startup. A pod being deleted turns readiness false and stops probing.
 
 import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
@@ -29,6 +29,13 @@ export interface ProbeManagerOptions {
 export interface StartedContainer {
   containerId: string;
   podIP: string;
+}
+
+/** What the runtime says of one container, for syncPod. */
+export interface ContainerRunState {
+  name: string;
+  containerId: string;
+  running: boolean;
 }
 
 interface ContainerEntry {
@@ -93,6 +100,22 @@ export class ProbeManager {
     }
   }
 
+  /**
+   * Level-triggered form of the calls below, for every pod sync: registers the pod, starts probing
+   * containers that are running under a new id and stops those that are no longer running.
+   */
+  syncPod(pod: Pod, podIP: string, containers: readonly ContainerRunState[]): void {
+    this.addPod(pod);
+    const uid = pod.metadata?.uid ?? '';
+    const entry = this.pods.get(uid);
+    for (const c of containers) {
+      const ce = entry?.containers.get(c.name);
+      if (!ce) continue;
+      if (c.running && ce.running?.containerId !== c.containerId) this.containerStarted(uid, c.name, { containerId: c.containerId, podIP });
+      else if (!c.running && ce.running?.containerId === c.containerId) this.containerStopped(uid, c.name);
+    }
+  }
+
   /** A container (re)started: its probes begin from their initial results. */
   containerStarted(podUid: string, containerName: string, started: StartedContainer): void {
     const ce = this.pods.get(podUid)?.containers.get(containerName);
@@ -124,33 +147,40 @@ export class ProbeManager {
   }
 
   /** containerStatus.started: running, and no startup probe or it has succeeded. */
-  isStarted(podUid: string, containerName: string): boolean {
-    const ce = this.pods.get(podUid)?.containers.get(containerName);
-    if (!ce?.running) return false;
+  isStarted(podUid: string, containerName: string, containerId?: string): boolean {
+    const ce = this.running(podUid, containerName, containerId);
+    if (!ce) return false;
     const startup = ce.workers.startup;
     return !startup || startup.result === 'Success';
   }
 
   /** containerStatus.ready: started, and no readiness probe or it has succeeded (false while terminating). */
-  isReady(podUid: string, containerName: string): boolean {
+  isReady(podUid: string, containerName: string, containerId?: string): boolean {
     const entry = this.pods.get(podUid);
-    const ce = entry?.containers.get(containerName);
-    if (!ce?.running || !this.isStarted(podUid, containerName)) return false;
+    const ce = this.running(podUid, containerName, containerId);
+    if (!ce || !this.isStarted(podUid, containerName)) return false;
     const readiness = ce.workers.readiness;
     if (!readiness) return !entry?.terminating;
     return readiness.result === 'Success';
   }
 
   /** Whether the liveness (or startup) probe has recorded a failure: the container must be restarted. */
-  livenessFailed(podUid: string, containerName: string): boolean {
-    const ce = this.pods.get(podUid)?.containers.get(containerName);
-    if (!ce?.running) return false;
+  livenessFailed(podUid: string, containerName: string, containerId?: string): boolean {
+    const ce = this.running(podUid, containerName, containerId);
+    if (!ce) return false;
     return ce.workers.liveness?.result === 'Failure' || ce.workers.startup?.result === 'Failure';
   }
 
   /** The recorded result of one probe, if the container has that probe and a result was recorded. */
   result(podUid: string, containerName: string, kind: ProbeKind): RecordedResult | undefined {
     return this.pods.get(podUid)?.containers.get(containerName)?.workers[kind]?.result;
+  }
+
+  /** The container's entry while it runs (under containerId, when given). */
+  private running(podUid: string, containerName: string, containerId?: string): ContainerEntry | undefined {
+    const ce = this.pods.get(podUid)?.containers.get(containerName);
+    if (!ce?.running || (containerId !== undefined && ce.running.containerId !== containerId)) return undefined;
+    return ce;
   }
 
   private makeWorker(entry: PodEntry, ce: ContainerEntry, kind: ProbeKind, probe: Probe): ProbeWorker {
