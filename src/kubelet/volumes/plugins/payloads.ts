@@ -30,39 +30,41 @@ function fromEntries(entries: Map<string, Buffer>, items: KeyToPath[] | undefine
   return payload;
 }
 
-export async function configMapPayload(
-  ctx: PluginContext,
-  namespace: string,
-  source: { name?: string; items?: KeyToPath[]; optional?: boolean },
-  defaultMode: number,
-): Promise<Payload> {
-  const name = source.name ?? '';
-  const cm: ConfigMap | undefined = await ctx.lookup.getConfigMap(namespace, name);
-  if (!cm) {
-    if (source.optional) return new Map();
-    throw new SetUpError(`configmap ${JSON.stringify(name)} not found`);
-  }
-  const entries = new Map<string, Buffer>();
-  for (const [k, v] of Object.entries(cm.data ?? {})) entries.set(k, Buffer.from(v, 'utf8'));
-  for (const [k, v] of Object.entries(cm.binaryData ?? {})) entries.set(k, Buffer.from(v, 'base64'));
-  return fromEntries(entries, source.items, defaultMode, !!source.optional, (k) => `configmap references non-existent config key: ${k}`);
+interface ObjectSource {
+  name?: string;
+  items?: KeyToPath[];
+  optional?: boolean;
 }
 
-export async function secretPayload(
-  ctx: PluginContext,
-  namespace: string,
-  source: { name?: string; items?: KeyToPath[]; optional?: boolean },
+/** The payload of one object's entries (undefined object: not found). */
+function objectPayload(
+  entries: Map<string, Buffer> | undefined,
+  source: ObjectSource,
   defaultMode: number,
-): Promise<Payload> {
+  notFound: string,
+  missingKey: (k: string) => string,
+): Payload {
+  if (!entries) {
+    if (source.optional) return new Map();
+    throw new SetUpError(notFound);
+  }
+  return fromEntries(entries, source.items, defaultMode, !!source.optional, missingKey);
+}
+
+export async function configMapPayload(ctx: PluginContext, namespace: string, source: ObjectSource, defaultMode: number): Promise<Payload> {
+  const name = source.name ?? '';
+  const cm: ConfigMap | undefined = await ctx.lookup.getConfigMap(namespace, name);
+  const entries = cm && new Map<string, Buffer>();
+  for (const [k, v] of Object.entries(cm?.data ?? {})) entries?.set(k, Buffer.from(v, 'utf8'));
+  for (const [k, v] of Object.entries(cm?.binaryData ?? {})) entries?.set(k, Buffer.from(v, 'base64'));
+  return objectPayload(entries, source, defaultMode, `configmap ${JSON.stringify(name)} not found`, (k) => `configmap references non-existent config key: ${k}`);
+}
+
+export async function secretPayload(ctx: PluginContext, namespace: string, source: ObjectSource, defaultMode: number): Promise<Payload> {
   const name = source.name ?? '';
   const secret: Secret | undefined = await ctx.lookup.getSecret(namespace, name);
-  if (!secret) {
-    if (source.optional) return new Map();
-    throw new SetUpError(`secret ${JSON.stringify(name)} not found`);
-  }
-  const entries = new Map<string, Buffer>();
-  for (const [k, v] of Object.entries(secret.data ?? {})) entries.set(k, Buffer.from(v, 'base64'));
-  return fromEntries(entries, source.items, defaultMode, !!source.optional, (k) => `references non-existent secret key: ${k}`);
+  const entries = secret && new Map(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
+  return objectPayload(entries, source, defaultMode, `secret ${JSON.stringify(name)} not found`, (k) => `references non-existent secret key: ${k}`);
 }
 
 export async function downwardAPIPayload(ctx: PluginContext, pod: Pod, items: DownwardAPIVolumeFile[] | undefined, defaultMode: number): Promise<Payload> {
