@@ -4,7 +4,7 @@
 // recorded results through onResult, and answers what the status needs: isStarted (no startup
 // probe, or it succeeded), isReady (started, and no readiness probe or it succeeded) and
 // livenessFailed (kill and restart the container), each optionally for a given container id. Readiness starts false, liveness true; liveness
-// and readiness wait for startup. A pod being deleted turns readiness false and stops probing.
+// and readiness wait for startup. A pod being deleted stops liveness and startup probing.
 
 import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
 import type { RuntimeService } from '../../runtime/runtime.js';
@@ -86,7 +86,10 @@ export class ProbeManager {
     this.updatePod(pod);
   }
 
-  /** A newer copy of the pod: a deletionTimestamp turns readiness false and stops probing. */
+  /**
+   * A newer copy of the pod. Once it is being deleted, liveness and startup report Success and stop
+   * (a quiet shutdown); readiness keeps probing, as in Kubernetes.
+   */
   updatePod(pod: Pod): void {
     const entry = this.pods.get(pod.metadata?.uid ?? '');
     if (!entry) return;
@@ -94,8 +97,10 @@ export class ProbeManager {
     if (pod.metadata?.deletionTimestamp && !entry.terminating) {
       entry.terminating = true;
       for (const ce of entry.containers.values()) {
-        for (const w of Object.values(ce.workers)) w.stop();
-        ce.workers.readiness?.set('Failure');
+        for (const w of [ce.workers.liveness, ce.workers.startup]) {
+          w?.stop();
+          if (ce.running) w?.set('Success');
+        }
       }
     }
   }
@@ -119,9 +124,11 @@ export class ProbeManager {
   /** A container (re)started: its probes begin from their initial results. */
   containerStarted(podUid: string, containerName: string, started: StartedContainer): void {
     const ce = this.pods.get(podUid)?.containers.get(containerName);
-    if (!ce || this.pods.get(podUid)?.terminating) return;
+    if (!ce) return;
     ce.running = started;
-    for (const kind of KINDS) ce.workers[kind]?.start();
+    // A container started while the pod is being deleted is probed for readiness only.
+    const kinds: ProbeKind[] = this.pods.get(podUid)?.terminating ? ['readiness'] : KINDS;
+    for (const kind of kinds) ce.workers[kind]?.start();
   }
 
   /** A container exited: probing stops and it is no longer ready. */
@@ -154,14 +161,12 @@ export class ProbeManager {
     return !startup || startup.result === 'Success';
   }
 
-  /** containerStatus.ready: started, and no readiness probe or it has succeeded (false while terminating). */
+  /** containerStatus.ready: started, and no readiness probe or it has succeeded. */
   isReady(podUid: string, containerName: string, containerId?: string): boolean {
-    const entry = this.pods.get(podUid);
     const ce = this.running(podUid, containerName, containerId);
     if (!ce || !this.isStarted(podUid, containerName)) return false;
     const readiness = ce.workers.readiness;
-    if (!readiness) return !entry?.terminating;
-    return readiness.result === 'Success';
+    return !readiness || readiness.result === 'Success';
   }
 
   /** Whether the liveness (or startup) probe has recorded a failure: the container must be restarted. */
@@ -189,7 +194,7 @@ export class ProbeManager {
     return new ProbeWorker(kind, probe, {
       clock: this.options.clock,
       enabled: () => {
-        if (!ce.running || entry.terminating) return false;
+        if (!ce.running) return false;
         const started = this.isStarted(uid, name);
         return kind === 'startup' ? !started : started;
       },
