@@ -56,8 +56,8 @@ describe('local-path provisioner against kite server', () => {
   });
 
   it('provisions a WaitForFirstConsumer claim on the selected node, binds and reclaims it', async () => {
-    const a = await startProvisioner('node-a');
-    await startProvisioner('node-b');
+    const a = await startProvisioner('node-a', 'WaitForFirstConsumer');
+    await startProvisioner('node-b', 'WaitForFirstConsumer');
     assert.equal(a.storageClassesServed, false, 'Kite does not serve storage.k8s.io StorageClasses yet');
     const claim = await claims.create({
       metadata: { name: 'data' },
@@ -101,8 +101,8 @@ describe('local-path provisioner against kite server', () => {
     assert.equal(existsSync(path), false);
   });
 
-  it('provisions an Immediate claim at once', async () => {
-    await startProvisioner('node-c', 'Immediate');
+  it('provisions an Immediate claim at once (the default while StorageClasses are not served)', async () => {
+    await startProvisioner('node-c');
     await claims.create({ metadata: { name: 'now' }, spec: { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Mi' } } } });
     await waitUntil('the claim is bound', async () => (await claims.get('now')).status?.phase === 'Bound');
     const pv = await volumes.get((await claims.get('now')).spec?.volumeName ?? '');

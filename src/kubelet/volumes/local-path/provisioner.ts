@@ -4,8 +4,8 @@
 // volume.kubernetes.io/selected-node annotation and are provisioned only by that node; Immediate
 // ones by whichever node creates the (deterministically named) volume first. When the claim is
 // gone the volume's directory and the volume are deleted (reclaim policy Delete). The binding mode
-// comes from the `local-path` StorageClass, created if absent — when the API server serves
-// storage.k8s.io StorageClasses; otherwise from the options.
+// comes from the `local-path` StorageClass (WaitForFirstConsumer, as k3s's), created if absent — when
+// the API server serves storage.k8s.io StorageClasses; otherwise from the options (Immediate).
 
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
@@ -41,7 +41,11 @@ export interface LocalPathProvisionerOptions {
   dataDir: string;
   clock?: Clock;
   logger?: Logger;
-  /** The binding mode when StorageClasses are not served (default WaitForFirstConsumer, as k3s's class). */
+  /**
+   * The binding mode when StorageClasses are not served. Default Immediate: nothing in Kite sets
+   * volume.kubernetes.io/selected-node yet (the scheduler has no VolumeBinding plugin), so
+   * WaitForFirstConsumer claims would wait forever.
+   */
   bindingMode?: BindingMode;
 }
 
@@ -70,7 +74,7 @@ export class LocalPathProvisioner {
     this.volumeApi = options.client.resource<PersistentVolume>(PVS);
     this.queue = new RateLimitingQueue<Key>({ name: 'local-path', clock: options.clock ?? realClock });
     this.logger = options.logger ?? silentLogger;
-    this.bindingMode = options.bindingMode ?? 'WaitForFirstConsumer';
+    this.bindingMode = options.bindingMode ?? 'Immediate';
   }
 
   /** Ensures the StorageClass (when served), registers handlers, starts the informers and the worker. */
