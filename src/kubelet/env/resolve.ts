@@ -61,6 +61,18 @@ class Sources {
     }
     return { ...decodeSecret(s.data), ...(s.stringData ?? {}) };
   }
+
+  /** A configMapKeyRef/secretKeyRef value; undefined when it is missing and optional. */
+  async keyValue(kind: 'ConfigMap' | 'Secret', ref: { name?: string; key: string; optional?: boolean }): Promise<string | undefined> {
+    const { name = '', key, optional = false } = ref;
+    const data = kind === 'ConfigMap' ? await this.configMap(name, optional) : await this.secret(name, optional);
+    if (!data) return undefined;
+    if (data[key] === undefined) {
+      if (optional) return undefined;
+      throw new ContainerConfigError(`couldn't find key ${key} in ${kind} ${this.namespace}/${name}`);
+    }
+    return data[key];
+  }
 }
 
 /** The container's environment, or a ContainerConfigError (reason CreateContainerConfigError). */
@@ -102,24 +114,10 @@ export async function resolveContainerEnv(pod: Pod, container: Container, ctx: E
     } else if (from?.resourceFieldRef) {
       allocatable ??= await ctx.nodeAllocatable();
       value = containerResourceValue(from.resourceFieldRef, pod, container, allocatable);
-    } else if (from?.configMapKeyRef) {
-      const { name = '', key, optional = false } = from.configMapKeyRef;
-      const data = await sources.configMap(name, optional);
-      if (!data) continue;
-      if (data[key] === undefined) {
-        if (optional) continue;
-        throw new ContainerConfigError(`couldn't find key ${key} in ConfigMap ${namespace}/${name}`);
-      }
-      value = data[key];
-    } else if (from?.secretKeyRef) {
-      const { name = '', key, optional = false } = from.secretKeyRef;
-      const data = await sources.secret(name, optional);
-      if (!data) continue;
-      if (data[key] === undefined) {
-        if (optional) continue;
-        throw new ContainerConfigError(`couldn't find key ${key} in Secret ${namespace}/${name}`);
-      }
-      value = data[key];
+    } else if (from?.configMapKeyRef || from?.secretKeyRef) {
+      const found = await sources.keyValue(from.configMapKeyRef ? 'ConfigMap' : 'Secret', (from.configMapKeyRef ?? from.secretKeyRef)!);
+      if (found === undefined) continue;
+      value = found;
     }
     vars.set(env.name, value);
   }

@@ -2,7 +2,8 @@
 // the prober's actions, with the kubelet's wording (pkg/kubelet/lifecycle/handlers.go): the
 // message of a failed hook and the event reason (FailedPostStartHook / FailedPreStopHook). An exec
 // hook fails on a non-zero exit; an httpGet hook only when the request cannot be made (its status
-// code is ignored, as in Kubernetes); a sleep hook when cancelled before its time is up.
+// code is ignored, as in Kubernetes; bounded by timeoutMs, else 10 s, where Kubernetes sets no
+// bound); a sleep hook when cancelled before its time is up.
 
 import type { LifecycleHandler } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../util/clock.js';

@@ -60,12 +60,9 @@ function once(url: URL, headers: Record<string, string>, timeoutMs: number): Pro
       res.on('end', () => resolve({ res, body: Buffer.concat(chunks).subarray(0, MAX_OUTPUT_BYTES) }));
       res.on('error', reject);
     });
-    const timer = setTimeout(() => {
-      req.destroy(Object.assign(new Error('timeout'), { code: 'KITE_CLIENT_TIMEOUT' }));
-    }, timeoutMs);
-    req.on('close', () => clearTimeout(timer));
+    // The socket's idle timeout bounds the request (no timer of our own).
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'KITE_CLIENT_TIMEOUT' })));
     req.on('error', (err) => {
-      clearTimeout(timer);
       const code = (err as { code?: string }).code;
       const where = `Get ${JSON.stringify(url.href)}`;
       if (code === 'KITE_CLIENT_TIMEOUT') reject(new HttpActionError(`${where}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`));

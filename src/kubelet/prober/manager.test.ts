@@ -158,15 +158,37 @@ describe('ProbeManager', () => {
     assert.equal(m.isReady('u1', 'app'), false);
   });
 
-  it('a pod being deleted is not ready and is not probed', async () => {
-    const { m, clock, script, pod } = setup({ readinessProbe: probe('ready') });
+  it('a pod being deleted stops liveness probing (quietly) but keeps probing readiness', async () => {
+    const { m, clock, script, pod, results } = setup({ livenessProbe: probe('live', { failureThreshold: 1 }), readinessProbe: probe('ready', { failureThreshold: 1 }) });
+    script.set('ready', 'Failure', 'Success');
     m.containerStarted('u1', 'app', { containerId: 'c1', podIP: '10.0.0.1' });
     await clock.step(0);
     assert.equal(m.isReady('u1', 'app'), true);
     m.updatePod({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } });
+    const live = script.count('live');
+    script.set('live', 'Failure');
+    await clock.step(10_000);
+    assert.equal(script.count('live'), live);
+    assert.equal(m.livenessFailed('u1', 'app'), false);
+    assert.equal(m.isReady('u1', 'app'), false, 'readiness still probed');
+    assert.deepEqual(results, ['u1/app readiness=Success', 'u1/app readiness=Failure']);
+  });
+
+  it('syncPod starts and stops workers from the runtime\'s container states', async () => {
+    const { m, clock, script, pod } = setup({ readinessProbe: probe('ready') });
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: true }]);
+    await clock.step(0);
+    assert.equal(m.isReady('u1', 'app', 'c1'), true);
+    assert.equal(m.isReady('u1', 'app', 'c0'), false, 'asked about another container');
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: true }]);
+    assert.equal(m.isReady('u1', 'app'), true, 'unchanged: no restart of the workers');
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: false }]);
     assert.equal(m.isReady('u1', 'app'), false);
     const runs = script.count('ready');
     await clock.step(30_000);
     assert.equal(script.count('ready'), runs);
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c2', running: true }]);
+    await clock.step(0);
+    assert.equal(m.isReady('u1', 'app', 'c2'), true);
   });
 });

@@ -1,10 +1,10 @@
 // ProbeManager: the probe workers of every pod on the node (pkg/kubelet/prober/prober_manager.go).
 // The pod worker tells it about pods (addPod/updatePod/removePod) and container lifecycles
-// (containerStarted/containerStopped); it runs a worker per container and probe kind, reports
+// (containerStarted/containerStopped, or syncPod with the runtime's states); it runs a worker per container and probe kind, reports
 // recorded results through onResult, and answers what the status needs: isStarted (no startup
 // probe, or it succeeded), isReady (started, and no readiness probe or it succeeded) and
-// livenessFailed (kill and restart the container). Readiness starts false, liveness true; liveness
-// and readiness wait for startup. A pod being deleted turns readiness false and stops probing.
+// livenessFailed (kill and restart the container), each optionally for a given container id. Readiness starts false, liveness true; liveness
+// and readiness wait for startup. A pod being deleted stops liveness and startup probing.
 
 import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
 import type { RuntimeService } from '../../runtime/runtime.js';
@@ -29,6 +29,13 @@ export interface ProbeManagerOptions {
 export interface StartedContainer {
   containerId: string;
   podIP: string;
+}
+
+/** What the runtime says of one container, for syncPod. */
+export interface ContainerRunState {
+  name: string;
+  containerId: string;
+  running: boolean;
 }
 
 interface ContainerEntry {
@@ -79,7 +86,10 @@ export class ProbeManager {
     this.updatePod(pod);
   }
 
-  /** A newer copy of the pod: a deletionTimestamp turns readiness false and stops probing. */
+  /**
+   * A newer copy of the pod. Once it is being deleted, liveness and startup report Success and stop
+   * (a quiet shutdown); readiness keeps probing, as in Kubernetes.
+   */
   updatePod(pod: Pod): void {
     const entry = this.pods.get(pod.metadata?.uid ?? '');
     if (!entry) return;
@@ -87,18 +97,38 @@ export class ProbeManager {
     if (pod.metadata?.deletionTimestamp && !entry.terminating) {
       entry.terminating = true;
       for (const ce of entry.containers.values()) {
-        for (const w of Object.values(ce.workers)) w.stop();
-        ce.workers.readiness?.set('Failure');
+        for (const w of [ce.workers.liveness, ce.workers.startup]) {
+          w?.stop();
+          if (ce.running) w?.set('Success');
+        }
       }
+    }
+  }
+
+  /**
+   * Level-triggered form of the calls below, for every pod sync: registers the pod, starts probing
+   * containers that are running under a new id and stops those that are no longer running.
+   */
+  syncPod(pod: Pod, podIP: string, containers: readonly ContainerRunState[]): void {
+    this.addPod(pod);
+    const uid = pod.metadata?.uid ?? '';
+    const entry = this.pods.get(uid);
+    for (const c of containers) {
+      const ce = entry?.containers.get(c.name);
+      if (!ce) continue;
+      if (c.running && ce.running?.containerId !== c.containerId) this.containerStarted(uid, c.name, { containerId: c.containerId, podIP });
+      else if (!c.running && ce.running?.containerId === c.containerId) this.containerStopped(uid, c.name);
     }
   }
 
   /** A container (re)started: its probes begin from their initial results. */
   containerStarted(podUid: string, containerName: string, started: StartedContainer): void {
     const ce = this.pods.get(podUid)?.containers.get(containerName);
-    if (!ce || this.pods.get(podUid)?.terminating) return;
+    if (!ce) return;
     ce.running = started;
-    for (const kind of KINDS) ce.workers[kind]?.start();
+    // A container started while the pod is being deleted is probed for readiness only.
+    const kinds: ProbeKind[] = this.pods.get(podUid)?.terminating ? ['readiness'] : KINDS;
+    for (const kind of kinds) ce.workers[kind]?.start();
   }
 
   /** A container exited: probing stops and it is no longer ready. */
@@ -124,27 +154,25 @@ export class ProbeManager {
   }
 
   /** containerStatus.started: running, and no startup probe or it has succeeded. */
-  isStarted(podUid: string, containerName: string): boolean {
-    const ce = this.pods.get(podUid)?.containers.get(containerName);
-    if (!ce?.running) return false;
+  isStarted(podUid: string, containerName: string, containerId?: string): boolean {
+    const ce = this.running(podUid, containerName, containerId);
+    if (!ce) return false;
     const startup = ce.workers.startup;
     return !startup || startup.result === 'Success';
   }
 
-  /** containerStatus.ready: started, and no readiness probe or it has succeeded (false while terminating). */
-  isReady(podUid: string, containerName: string): boolean {
-    const entry = this.pods.get(podUid);
-    const ce = entry?.containers.get(containerName);
-    if (!ce?.running || !this.isStarted(podUid, containerName)) return false;
+  /** containerStatus.ready: started, and no readiness probe or it has succeeded. */
+  isReady(podUid: string, containerName: string, containerId?: string): boolean {
+    const ce = this.running(podUid, containerName, containerId);
+    if (!ce || !this.isStarted(podUid, containerName)) return false;
     const readiness = ce.workers.readiness;
-    if (!readiness) return !entry?.terminating;
-    return readiness.result === 'Success';
+    return !readiness || readiness.result === 'Success';
   }
 
   /** Whether the liveness (or startup) probe has recorded a failure: the container must be restarted. */
-  livenessFailed(podUid: string, containerName: string): boolean {
-    const ce = this.pods.get(podUid)?.containers.get(containerName);
-    if (!ce?.running) return false;
+  livenessFailed(podUid: string, containerName: string, containerId?: string): boolean {
+    const ce = this.running(podUid, containerName, containerId);
+    if (!ce) return false;
     return ce.workers.liveness?.result === 'Failure' || ce.workers.startup?.result === 'Failure';
   }
 
@@ -153,13 +181,20 @@ export class ProbeManager {
     return this.pods.get(podUid)?.containers.get(containerName)?.workers[kind]?.result;
   }
 
+  /** The container's entry while it runs (under containerId, when given). */
+  private running(podUid: string, containerName: string, containerId?: string): ContainerEntry | undefined {
+    const ce = this.pods.get(podUid)?.containers.get(containerName);
+    if (!ce?.running || (containerId !== undefined && ce.running.containerId !== containerId)) return undefined;
+    return ce;
+  }
+
   private makeWorker(entry: PodEntry, ce: ContainerEntry, kind: ProbeKind, probe: Probe): ProbeWorker {
     const uid = entry.pod.metadata?.uid ?? '';
     const name = ce.container.name;
     return new ProbeWorker(kind, probe, {
       clock: this.options.clock,
       enabled: () => {
-        if (!ce.running || entry.terminating) return false;
+        if (!ce.running) return false;
         const started = this.isStarted(uid, name);
         return kind === 'startup' ? !started : started;
       },

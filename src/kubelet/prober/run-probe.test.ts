@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { createCertificateAuthority } from '../../util/pki/index.js';
 import { healthService, type HealthCheckRequest, type HealthCheckResponse, type ServingStatus } from './grpc-health.js';
 import { runProbe } from './run-probe.js';
 import { HostExecRuntime, target } from './test-support.js';
@@ -84,6 +86,19 @@ describe('runProbe httpGet', () => {
   });
 });
 
+describe('runProbe httpGet over HTTPS', () => {
+  it('does not verify the server certificate', async () => {
+    const self = await createCertificateAuthority({ commonName: 'not-trusted', validityDays: 1 });
+    const server = createHttpsServer({ cert: self.certPem, key: self.keyPem }, (req, res) => res.end(`secure ${req.url}`));
+    const port = await listen(server as unknown as Server);
+    try {
+      assert.deepEqual(await runProbe({ httpGet: { scheme: 'HTTPS', path: '/healthz', port } }, target()), { result: 'Success', output: 'secure /healthz' });
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('runProbe tcpSocket', () => {
   it('succeeds when something listens and fails when nothing does', async () => {
     const server = createTcpServer((s) => s.end());
@@ -135,6 +150,20 @@ describe('runProbe grpc', () => {
   it('is Success for SERVING and Failure otherwise', async () => {
     assert.deepEqual(await runProbe({ grpc: { port } }, target()), { result: 'Success', output: 'service healthy' });
     assert.deepEqual(await runProbe({ grpc: { port, service: 'db' } }, target()), { result: 'Failure', output: 'service unhealthy (responded with "NOT_SERVING")' });
+  });
+
+  it('fails on a server without the health service', async () => {
+    const bare = new grpc.Server();
+    const barePort = await new Promise<number>((resolve, reject) =>
+      bare.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    try {
+      const out = await runProbe({ grpc: { port: barePort } }, target());
+      assert.equal(out.result, 'Failure');
+      assert.match(out.output, /^error: this server does not implement the grpc health protocol \(grpc\.health\.v1\.Health\): /);
+    } finally {
+      bare.forceShutdown();
+    }
   });
 
   it('fails when nothing serves gRPC there', async () => {

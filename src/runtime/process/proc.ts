@@ -99,3 +99,12 @@ export function signalProcess(pid: number, signal: NodeJS.Signals): boolean {
     throw err;
   }
 }
+
+/** True when the process's environment holds exactly this NAME=value entry. */
+export function environHas(pid: number, entry: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry);
+  } catch {
+    return false;
+  }
+}

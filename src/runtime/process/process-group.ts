@@ -9,7 +9,8 @@ import { isProcessAlive, processGroupMembers, signalGroup, signalProcess } from 
 export const KILL_WAIT_MS = 10_000;
 
 export interface GroupStopOptions {
-  pgid: number;
+  /** The process group, when it is known to be the container's (else only extraPids are signalled). */
+  pgid: number | undefined;
   /** Other pids that belong to the container (its cgroup's members), read afresh each time. */
   extraPids: () => number[];
   graceMs: number;
@@ -17,13 +18,13 @@ export interface GroupStopOptions {
 }
 
 /** True when no process of the group (nor any extra pid) is alive. */
-export function groupGone(pgid: number, extraPids: () => number[]): boolean {
-  return processGroupMembers(pgid).length === 0 && extraPids().every((pid) => !isProcessAlive(pid));
+export function groupGone(pgid: number | undefined, extraPids: () => number[]): boolean {
+  return (pgid === undefined || processGroupMembers(pgid).length === 0) && extraPids().every((pid) => !isProcessAlive(pid));
 }
 
 /** Signals the group and the extra pids. */
-export function signalAll(pgid: number, extraPids: () => number[], signal: NodeJS.Signals): void {
-  signalGroup(pgid, signal);
+export function signalAll(pgid: number | undefined, extraPids: () => number[], signal: NodeJS.Signals): void {
+  if (pgid !== undefined) signalGroup(pgid, signal);
   for (const pid of extraPids()) signalProcess(pid, signal);
 }
 

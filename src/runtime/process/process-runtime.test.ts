@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { containerConfig, readLog, run, sandboxConfig, testRuntime, waitForState, type TestRuntime } from './test-support.js';
 
@@ -55,7 +56,6 @@ describe('process runtime: lifecycle', () => {
       envs: [{ key: 'GREETING', value: 'hi there' }],
       mounts: [{ containerPath: '/data', hostPath: t.dir + '/hostdata', readonly: true }],
     });
-    const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(t.dir + '/hostdata');
     writeFileSync(t.dir + '/hostdata/file', 'from host\n');
     const id = await run(t.runtime, sb, sc, cfg);

@@ -41,7 +41,7 @@ import { containerMatches, sandboxMatches, toContainer, toPodSandbox } from './f
 import { ImageStore } from './images.js';
 import { containerEnv, launch } from './launch.js';
 import { MainProcess, readExitCodeFile } from './main-process.js';
-import { processGroupMembers } from './proc.js';
+import { environHas, processGroupMembers } from './proc.js';
 import { pollUntil, stopProcessGroup } from './process-group.js';
 import { RecordStore, type ContainerRecord, type SandboxRecord } from './records.js';
 import { containerUsage, directoryUsage } from './stats.js';
@@ -78,6 +78,10 @@ interface Live {
   execs: Set<number>;
   /** Resolves once the exit has been recorded. */
   finished?: Promise<void>;
+  /** The main process was seen alive by this runtime, so its pid is still the container's process
+   *  group id. Otherwise (it died while no runtime watched) the pid may since have been reused,
+   *  and only processes carrying the container's KITE_ROOT are taken for its leftovers. */
+  groupTrusted?: boolean;
 }
 
 export const PROCESS_RUNTIME_NAME = 'kite-process';
@@ -127,7 +131,12 @@ export class ProcessRuntime implements ContainerRuntime {
       const main = c.pid !== undefined ? MainProcess.adopt(c.pid, c.pidStartTime ?? 0, this.exitCodeFile(c.id), this.clock) : undefined;
       if (main) {
         live.main = main;
-        live.output = new ContainerOutput(this.fifos(c.id), c.logPath, this.clock);
+        live.groupTrusted = true;
+        try {
+          live.output = new ContainerOutput(this.fifos(c.id), c.logPath, this.clock);
+        } catch (err) {
+          this.log.warn('cannot read the output of an adopted container', { id: c.id, err });
+        }
         live.finished = main.exited.then((code) => this.finish(c, code));
         this.log.info('adopted running container', { id: c.id, pid: c.pid });
       } else {
@@ -230,7 +239,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const fifos = this.fifos(id);
     let fds: number[] = [];
     try {
-      const root = prepareContainerRoot(join(this.store.containerDir(id), 'rootfs'), c.config.mounts);
+      const root = prepareContainerRoot(this.rootfs(id), c.config.mounts);
       const cwd = workingDirectory(root, c.config.workingDir);
       const env = containerEnv(c.config.envs, { KITE_ROOT: root, HOSTNAME: sandbox.config.hostname });
       c.cgroups = this.cgroups.create(c.sandboxId, id, c.config.resources);
@@ -248,6 +257,7 @@ export class ProcessRuntime implements ContainerRuntime {
       });
       live.output = new ContainerOutput(fifos, c.logPath, this.clock);
       live.main = await MainProcess.started(child, this.exitCodeFile(id));
+      live.groupTrusted = true;
       live.stdin = child.stdin ?? undefined;
       live.stdin?.on('error', () => {});
     } catch (err) {
@@ -302,7 +312,15 @@ export class ProcessRuntime implements ContainerRuntime {
   /** SIGKILLs whatever is left of the container: its process group, its cgroup, exec'd commands. */
   private async killRemains(c: ContainerRecord, live: Live): Promise<void> {
     try {
-      await stopProcessGroup({ pgid: c.pid!, extraPids: () => this.strayPids(c, live), graceMs: 0, clock: this.clock });
+      const pgid = c.pid!;
+      const marker = `KITE_ROOT=${this.rootfs(c.id)}`;
+      const members = () => (live.groupTrusted ? [] : processGroupMembers(pgid).flatMap((p) => (environHas(p.pid, marker) ? [p.pid] : [])));
+      await stopProcessGroup({
+        pgid: live.groupTrusted ? pgid : undefined,
+        extraPids: () => [...members(), ...this.strayPids(c, live)],
+        graceMs: 0,
+        clock: this.clock,
+      });
     } catch (err) {
       this.log.warn('processes of an exited container survive SIGKILL', { id: c.id, err });
     }
@@ -362,7 +380,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     if (c.state !== 'running') throw new Error(`container "${id}" is not running`);
     const live = this.live.get(id)!;
-    const root = join(this.store.containerDir(id), 'rootfs');
+    const root = this.rootfs(id);
     const sandbox = this.sandboxes.get(c.sandboxId);
     return {
       env: containerEnv(c.config.envs, { KITE_ROOT: root, HOSTNAME: sandbox?.config.hostname ?? '' }),
@@ -500,6 +518,10 @@ export class ProcessRuntime implements ContainerRuntime {
   private fifos(id: string): { stdout: string; stderr: string } {
     const dir = this.store.containerDir(id);
     return { stdout: join(dir, 'stdout.fifo'), stderr: join(dir, 'stderr.fifo') };
+  }
+
+  private rootfs(id: string): string {
+    return join(this.store.containerDir(id), 'rootfs');
   }
 
   private exitCodeFile(id: string): string {
