@@ -86,9 +86,13 @@ export class Cgroups {
     const mounts = readMounts();
     try {
       if (mounts.v2) {
+        // The hierarchy's root is not Kite's to change: its children must already get memory and cpu.
+        const delegated = (readText(join(mounts.v2, 'cgroup.subtree_control')) ?? '').split(/\s+/);
+        if (!delegated.includes('memory') || !delegated.includes('cpu')) {
+          return { mode: 'none', reason: `the cgroup v2 root ${mounts.v2} does not enable memory and cpu for its children` };
+        }
         const root = join(mounts.v2, parent);
         mkdirSync(root, { recursive: true });
-        enableControllers(mounts.v2);
         enableControllers(root);
         this.roots.unified = root;
         return { mode: 'v2', reason: '' };

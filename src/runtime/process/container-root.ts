@@ -2,7 +2,8 @@
 // remap paths (no mount namespace), so processes see the host's filesystem and every hostPath at its
 // real path. For each mount it makes a symlink <root>/<containerPath> → hostPath, and the container
 // gets KITE_ROOT=<root> in its environment: a container finds a mount at $KITE_ROOT<containerPath>
-// (and, with the default working directory, which is the root, at the relative path). A working
+// (and, with the default working directory, which is the root, at the relative path). `readonly`
+// cannot be enforced without a mount namespace and is only reported back. A working
 // directory that exists on the host is used as it is; one that does not is created inside the root.
 
 import { existsSync, lstatSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';

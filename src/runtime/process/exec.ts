@@ -1,13 +1,14 @@
 // Running another command in a container (probes, hooks, kubectl exec): the container's
 // environment, working directory and cgroups, its own process group (killed whole on timeout or
-// close). execSync collects the output; exec hands back streams. A tty needs a pseudo-terminal,
-// which Node cannot open without a native module: tty sessions are refused.
+// close). execSync collects the output; exec hands back streams, on a pseudo-terminal when asked
+// for a tty (pty.ts).
 
 import type { ChildProcess } from 'node:child_process';
 import type { Clock } from '../../util/clock.js';
 import type { ExecSyncResult, StreamOptions, StreamSession } from '../runtime.js';
 import { exitCodeOf, launch } from './launch.js';
 import { signalGroup } from './proc.js';
+import { resizeTerminal } from './pty.js';
 
 export interface ExecContext {
   env: Record<string, string>;
@@ -25,8 +26,10 @@ export class ExecTimeoutError extends Error {
   }
 }
 
-function start(ctx: ExecContext, cmd: string[], stdio: ['ignore' | 'pipe', 'ignore' | 'pipe', 'ignore' | 'pipe']): { child: ChildProcess; exit: Promise<number> } {
-  const child = launch({ argv: cmd, env: ctx.env, cwd: ctx.cwd, cgroupProcs: ctx.cgroupProcs, stdio });
+type Stdio = ['ignore' | 'pipe', 'ignore' | 'pipe', 'ignore' | 'pipe'];
+
+function start(ctx: ExecContext, cmd: string[], stdio: Stdio, tty = false): { child: ChildProcess; exit: Promise<number> } {
+  const child = launch({ argv: cmd, env: ctx.env, cwd: ctx.cwd, cgroupProcs: ctx.cgroupProcs, stdio, tty });
   const exit = new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(exitCodeOf(code, signal)));
@@ -65,19 +68,24 @@ export async function execSync(ctx: ExecContext, cmd: string[], timeoutMs: numbe
 
 /** Starts cmd with the requested streams. */
 export async function execStream(ctx: ExecContext, cmd: string[], options: StreamOptions): Promise<StreamSession> {
-  if (options.tty) throw new Error('tty is not supported by the process runtime (no pseudo-terminal without a native module)');
   const pipe = (wanted: boolean) => (wanted ? 'pipe' : 'ignore') as 'pipe' | 'ignore';
-  const { child, exit } = start(ctx, cmd, [pipe(options.stdin), pipe(options.stdout), pipe(options.stderr)]);
+  const { child, exit } = options.tty
+    ? start(ctx, cmd, [pipe(options.stdin), 'pipe', 'ignore'], true)
+    : start(ctx, cmd, [pipe(options.stdin), pipe(options.stdout), pipe(options.stderr)]);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', reject);
   });
   child.stdin?.on('error', () => {}); // writing after the command exited is not the caller's crash
+  const pid = child.pid!;
+  if (options.tty) resizeTerminal(pid, 80, 24, ctx.clock);
   return {
     stdin: child.stdin ?? undefined,
     stdout: child.stdout ?? undefined,
     stderr: child.stderr ?? undefined,
-    resize: () => {},
+    resize: (width, height) => {
+      if (options.tty) resizeTerminal(pid, width, height, ctx.clock);
+    },
     exit,
     close: () => {
       if (child.pid) signalGroup(child.pid, 'SIGKILL');

@@ -5,13 +5,15 @@
 // runs a single instruction of the command. A tiny /bin/sh wrapper does the joining; for a
 // container's main process it also stays as the group's init, ignoring SIGTERM/SIGINT/SIGHUP itself
 // (the command still gets them) and writing the command's exit code to a file, so a runtime that
-// restarts can still learn how a container it was not watching ended.
+// restarts can still learn how a container it was not watching ended. With tty, the command runs
+// on a pseudo-terminal (pty.ts).
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { KeyValue } from '../runtime.js';
+import { onPseudoTerminal } from './pty.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -32,6 +34,8 @@ export interface LaunchSpec {
   cwd: string;
   /** cgroup.procs files to join first. */
   cgroupProcs: string[];
+  /** Run the command on a pseudo-terminal (stdout and stderr merged). */
+  tty?: boolean;
   /** For a container's main process: where the wrapper records the exit code. */
   exitCodeFile?: string;
   stdio: StdioOptions;
@@ -66,7 +70,8 @@ export function launch(spec: LaunchSpec): ChildProcess {
   const [name, ...args] = spec.argv;
   if (!name) throw new Error('no command');
   const file = resolveExecutable(name, spec.env.PATH ?? DEFAULT_PATH, spec.cwd);
-  return spawn('/bin/sh', ['-c', WRAPPER, 'kite-init', spec.exitCodeFile ?? '-', ...spec.cgroupProcs, '--', file, ...args], {
+  const argv = spec.tty ? onPseudoTerminal(resolveExecutable('script', DEFAULT_PATH, '/'), [file, ...args]) : [file, ...args];
+  return spawn('/bin/sh', ['-c', WRAPPER, 'kite-init', spec.exitCodeFile ?? '-', ...spec.cgroupProcs, '--', ...argv], {
     cwd: spec.cwd,
     env: spec.env,
     detached: true,

@@ -53,9 +53,9 @@ export class MainProcess {
     return !this.done;
   }
 
-  /** For an adopted process: notices now if it has gone. */
+  /** For an adopted process: notices now if it has gone. (A child's exit comes with its exit event.) */
   check(): void {
-    if (!this.done && !isProcessAlive(this.pid, this.startTime)) this.finish(readExitCodeFile(this.exitCodeFile));
+    if (!this.child && !this.done && !isProcessAlive(this.pid, this.startTime)) this.finish(readExitCodeFile(this.exitCodeFile));
   }
 
   /** Stops watching (the runtime is closing); the process itself is left alone. */

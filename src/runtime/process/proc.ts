@@ -48,16 +48,26 @@ export function isProcessAlive(pid: number, startTime?: number): boolean {
   return startTime === undefined || stat.startTime === startTime;
 }
 
-/** The live (non-zombie) processes whose process group is pgid. */
-export function processGroupMembers(pgid: number): ProcStat[] {
-  const members: ProcStat[] = [];
+/** Every live (non-zombie) process. */
+export function liveProcesses(): ProcStat[] {
+  const live: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     const stat = readProcStat(pid);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') members.push(stat);
+    if (stat && stat.state !== 'Z' && stat.state !== 'X') live.push(stat);
   }
-  return members;
+  return live;
+}
+
+/** The live processes whose process group is pgid. */
+export function processGroupMembers(pgid: number): ProcStat[] {
+  return liveProcesses().filter((p) => p.pgrp === pgid);
+}
+
+/** Pids of the live children of pid. */
+export function childrenOf(pid: number): number[] {
+  return liveProcesses().flatMap((p) => (p.ppid === pid ? [p.pid] : []));
 }
 
 let systemConstants: { clockTicks: number; pageSize: number } | undefined;
@@ -108,3 +118,4 @@ export function environHas(pid: number, entry: string): boolean {
     return false;
   }
 }
+

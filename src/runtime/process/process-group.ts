@@ -15,6 +15,8 @@ export interface GroupStopOptions {
   extraPids: () => number[];
   graceMs: number;
   clock: Clock;
+  /** Called just before SIGKILL is sent. */
+  onKill?: () => void;
 }
 
 /** True when no process of the group (nor any extra pid) is alive. */
@@ -49,6 +51,7 @@ export async function stopProcessGroup(options: GroupStopOptions): Promise<{ kil
     signalAll(pgid, extraPids, 'SIGTERM');
     if (await pollUntil(clock, gone, options.graceMs)) return { killed: false };
   }
+  options.onKill?.();
   signalAll(pgid, extraPids, 'SIGKILL');
   if (!(await pollUntil(clock, () => (signalAll(pgid, extraPids, 'SIGKILL'), gone()), KILL_WAIT_MS))) {
     throw new Error(`processes of group ${pgid} still alive ${KILL_WAIT_MS} ms after SIGKILL`);

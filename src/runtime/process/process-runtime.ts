@@ -41,8 +41,9 @@ import { containerMatches, sandboxMatches, toContainer, toPodSandbox } from './f
 import { ImageStore } from './images.js';
 import { containerEnv, launch } from './launch.js';
 import { MainProcess, readExitCodeFile } from './main-process.js';
-import { environHas, processGroupMembers } from './proc.js';
+import { environHas, liveProcesses, processGroupMembers, type ProcStat } from './proc.js';
 import { pollUntil, stopProcessGroup } from './process-group.js';
+import { resizeTerminal } from './pty.js';
 import { RecordStore, type ContainerRecord, type SandboxRecord } from './records.js';
 import { containerUsage, directoryUsage } from './stats.js';
 
@@ -208,7 +209,6 @@ export class ProcessRuntime implements ContainerRuntime {
     const sandbox = this.sandbox(podSandboxId);
     if (sandbox.state !== 'ready') throw new Error(`sandbox "${podSandboxId}" is not ready`);
     if (config.command.length === 0) throw new Error('no command: the process runtime has no image entrypoint to fall back on');
-    if (config.tty) throw new Error('tty is not supported by the process runtime');
     const id = newId();
     const logDirectory = sandbox.config.logDirectory || sandboxConfig.logDirectory;
     const record: ContainerRecord = {
@@ -249,6 +249,7 @@ export class ProcessRuntime implements ContainerRuntime {
       rmSync(this.exitCodeFile(id), { force: true });
       const child = launch({
         argv: [...c.config.command, ...c.config.args],
+        tty: c.config.tty,
         env,
         cwd,
         cgroupProcs: c.cgroups ? this.cgroups.procsFiles(c.cgroups) : [],
@@ -271,6 +272,7 @@ export class ProcessRuntime implements ContainerRuntime {
     Object.assign(c, { state: 'running', startedAt: this.clock.now(), pid: live.main.pid, pidStartTime: live.main.startTime });
     this.store.saveContainer(c);
     live.finished = live.main.exited.then((code) => this.finish(c, code));
+    if (c.config.tty) resizeTerminal(live.main.pid, 80, 24, this.clock);
   }
 
   /** Records how the container ended: as when a container's init exits and its pid namespace
@@ -297,13 +299,14 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state === 'running' && live.main?.running) {
-      const { killed } = await stopProcessGroup({
+      await stopProcessGroup({
         pgid: live.main.pid,
         extraPids: () => this.strayPids(c, live),
         graceMs: Math.max(0, timeoutSeconds) * 1000,
         clock: this.clock,
+        // Before the kill, so an exit noticed meanwhile is not taken for an unexplained one.
+        onKill: () => (c.killedByRuntime = true),
       });
-      if (killed) c.killedByRuntime = true;
       live.main.check();
     }
     await live.finished;
@@ -321,6 +324,8 @@ export class ProcessRuntime implements ContainerRuntime {
         graceMs: 0,
         clock: this.clock,
       });
+      // The group is gone, so its id may now be reused by any process: leftovers are found by marker from now on.
+      live.groupTrusted = false;
     } catch (err) {
       this.log.warn('processes of an exited container survive SIGKILL', { id: c.id, err });
     }
@@ -406,9 +411,9 @@ export class ProcessRuntime implements ContainerRuntime {
     const c = this.container(id);
     const live = this.live.get(id)!;
     if (c.state !== 'running' || !live.main || !live.output) throw new Error(`container "${id}" is not running`);
-    if (options.tty) throw new Error('tty is not supported by the process runtime');
+    const tty = c.config.tty;
     const stdout = options.stdout ? new PassThrough() : undefined;
-    const stderr = options.stderr ? new PassThrough() : undefined;
+    const stderr = options.stderr && !tty ? new PassThrough() : undefined;
     const detach = live.output.attach({ stdout, stderr });
     let stdin: PassThrough | undefined;
     if (options.stdin && live.stdin) {
@@ -426,7 +431,9 @@ export class ProcessRuntime implements ContainerRuntime {
       stdin,
       stdout,
       stderr,
-      resize: () => {},
+      resize: (width, height) => {
+        if (tty) resizeTerminal(main.pid, width, height, this.clock);
+      },
       exit: main.exited.then((code) => code ?? 255),
       close,
     };
@@ -449,12 +456,13 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async listContainerStats(filter?: ContainerFilter): Promise<ContainerStats[]> {
-    return [...this.containers.values()].filter((c) => containerMatches(c, filter)).map((c) => this.statsOf(c));
+    const processes = this.limits.enforced ? undefined : liveProcesses();
+    return [...this.containers.values()].filter((c) => containerMatches(c, filter)).map((c) => this.statsOf(c, processes));
   }
 
-  private statsOf(c: ContainerRecord): ContainerStats {
+  private statsOf(c: ContainerRecord, processes?: ProcStat[]): ContainerStats {
     const running = c.state === 'running';
-    const usage = containerUsage(this.cgroups, c.cgroups, running ? c.pid : undefined);
+    const usage = containerUsage(this.cgroups, c.cgroups, running ? c.pid : undefined, processes);
     return {
       id: c.id,
       metadata: c.config.metadata,

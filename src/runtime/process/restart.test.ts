@@ -26,6 +26,8 @@ for (const cgroups of ['auto', 'off'] as const) {
       const waiterLog = (await first.containerStatus(waiter)).logPath;
       await waitUntil('waiter child pid', () => readLog(waiterLog).length > 0);
       const leftover = Number(readLog(waiterLog)[0]![2].slice(4));
+      const sleeper = await run(first, sb, sc, containerConfig('sleeper', ['sleep', '1000']));
+      const sleeperPid = pidOf(t, sleeper);
       const tickerLog = (await first.containerStatus(ticker)).logPath;
       await waitUntil('ticker logging', () => readLog(tickerLog).length > 2);
       const tickerPid = Number(readLog(tickerLog)[0]![2].slice(4));
@@ -64,7 +66,10 @@ for (const cgroups of ['auto', 'off'] as const) {
       const tickerStatus = await second.containerStatus(ticker);
       assert.equal(tickerStatus.state, 'exited');
       assert.equal(tickerStatus.exitCode, 143, 'SIGTERM, as recorded by the init wrapper');
+      assert.ok(isProcessAlive(sleeperPid));
       await second.stopPodSandbox(sb);
+      assert.equal(isProcessAlive(sleeperPid), false, 'stopping the pod kills an adopted container');
+      assert.equal((await second.containerStatus(sleeper)).exitCode, 137);
       assert.equal((await second.podSandboxStatus(sb)).state, 'notready');
     });
   });

@@ -6,14 +6,16 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupDirs, Cgroups } from './cgroups.js';
-import { procConstants, processGroupMembers } from './proc.js';
+import { procConstants, processGroupMembers, type ProcStat } from './proc.js';
 
 export interface Usage {
   cpuNanos: number;
   workingSetBytes: number;
 }
 
-export function containerUsage(cgroups: Cgroups, dirs: CgroupDirs | undefined, pgid: number | undefined): Usage {
+/** Usage from the cgroup, else from the group's processes (from `processes`, one /proc scan
+ *  shared by many containers, or a fresh scan). */
+export function containerUsage(cgroups: Cgroups, dirs: CgroupDirs | undefined, pgid: number | undefined, processes?: ProcStat[]): Usage {
   if (dirs) {
     const cpu = cgroups.cpuUsageNanos(dirs);
     const memory = cgroups.memoryWorkingSet(dirs);
@@ -23,7 +25,7 @@ export function containerUsage(cgroups: Cgroups, dirs: CgroupDirs | undefined, p
   const { clockTicks, pageSize } = procConstants();
   let ticks = 0;
   let pages = 0;
-  for (const p of processGroupMembers(pgid)) {
+  for (const p of processes ? processes.filter((q) => q.pgrp === pgid) : processGroupMembers(pgid)) {
     ticks += p.cpuTicks;
     pages += p.rssPages;
   }

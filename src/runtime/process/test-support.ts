@@ -1,9 +1,11 @@
 // Helpers for the process runtime's tests: a runtime over a fresh temporary root, sandbox and
-// container configs with defaults, reading a container's CRI log, and waiting on a container state.
+// container configs with defaults, reading a container's CRI log, waiting on a container state,
+// collecting a stream.
 
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import { systemClock } from '../../util/clock.js';
 import type { ContainerConfig, ContainerState, PodSandboxConfig } from '../runtime.js';
@@ -113,4 +115,11 @@ function removeTestCgroupParent(parent: string): void {
       // not empty (a failed test left a sandbox) or not a cgroup: leave it
     }
   }
+}
+
+/** Collects a stream's bytes; the returned function reads what has arrived so far as text. */
+export function collect(stream: Readable | undefined): () => string {
+  const chunks: Buffer[] = [];
+  stream?.on('data', (b: Buffer) => chunks.push(b));
+  return () => Buffer.concat(chunks).toString();
 }
