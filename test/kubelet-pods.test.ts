@@ -168,6 +168,28 @@ describe('kubelet against a real kite server', () => {
     assert.equal(ready.status!.containerStatuses![0]!.ready, true);
   });
 
+  it('volumes: an emptyDir shared by an init container and the app, a configMap as files', async () => {
+    const out = join(work, 'volumes');
+    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'files' }, data: { greeting: 'hi from a configmap' } }));
+    await apply({
+      metadata: { name: 'vols' },
+      spec: {
+        volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'config', configMap: { name: 'files' } }],
+        initContainers: [{ name: 'prepare', image: 'busybox', command: ['sh', '-c', 'echo prepared > "$KITE_ROOT/scratch/x"'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox',
+            command: ['sh', '-c', `cat "$KITE_ROOT/scratch/x" "$KITE_ROOT/config/greeting" > ${out}; exec sleep 3600`],
+            volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }, { name: 'config', mountPath: '/config', readOnly: true }],
+          },
+        ],
+      },
+    });
+    await waitPod('vols', 'Running', (p) => p.status?.phase === 'Running');
+    await waitUntil('main read its volumes', () => { try { return readFileSync(out, 'utf8') === 'prepared\nhi from a configmap'; } catch { return false; } }, { timeoutMs: 5_000 });
+  });
+
   it('kubectl delete pod: graceful termination (SIGTERM first), no process left', async () => {
     const pidFile = join(work, 'pid');
     const termFile = join(work, 'term');

@@ -152,8 +152,11 @@ export class Kubelet {
     if (!this.admitted.has(uid) && !this.admit(pod, state)) return;
     const result = await this.syncer.sync(this.withStatus(pod), state);
     const after = await readRuntimePod(this.o.runtime, uid);
-    const running = after.containers.filter((c) => c.state === 'running').map((c) => ({ name: c.metadata.name, containerId: c.id }));
-    this.o.helpers.syncProbes(pod, running, readySandbox(after)?.ips[0] ?? this.o.nodeIP);
+    const newest = new Map<string, { name: string; containerId: string; running: boolean }>();
+    for (const c of after.containers) {
+      if (!newest.has(c.metadata.name)) newest.set(c.metadata.name, { name: c.metadata.name, containerId: c.id, running: c.state === 'running' });
+    }
+    this.o.helpers.syncProbes(pod, [...newest.values()], readySandbox(after)?.ips[0] ?? this.o.nodeIP);
     const status = this.generate(pod, after, result.reasons);
     this.statuses.set(pod, status);
     if (isTerminalPhase(status.phase)) await this.finishTerminal(pod, after);

@@ -29,10 +29,11 @@ export interface ContainerRunConfig {
   args: string[];
 }
 
-/** A running container the prober should watch. */
-export interface RunningContainer {
+/** The newest instance of a container, for the prober. */
+export interface ContainerRunState {
   name: string;
   containerId: string;
+  running: boolean;
 }
 
 export interface PodAddressesInput {
@@ -45,15 +46,16 @@ export interface PodHelpers {
   containerConfig(pod: Pod, container: Container, addresses: PodAddressesInput): Promise<ContainerRunConfig>;
   /** Sets up the pod's volumes; volume name → host directory. Idempotent. */
   mountPod(pod: Pod): Promise<Map<string, string>>;
-  containerMounts(pod: Pod, container: Container, mounted: Map<string, string>): Mount[];
+  /** The container's mounts (env for subPathExpr). */
+  containerMounts(pod: Pod, container: Container, mounted: Map<string, string>, env: readonly KeyValue[]): Mount[];
   unmountPod(uid: string): Promise<void>;
   /** Probe-based readiness and startup; undefined: decide from the container state alone (no prober). */
   isReady(podUid: string, containerName: string, containerId: string): boolean | undefined;
   isStarted(podUid: string, containerName: string, containerId: string): boolean | undefined;
   /** Liveness (or startup) failed: the container is to be killed and restarted per policy. */
   livenessFailed(podUid: string, containerName: string): boolean;
-  /** Tells the prober which containers of the pod run now (called after every sync; idempotent). */
-  syncProbes(pod: Pod, running: readonly RunningContainer[], podIP: string): void;
+  /** Tells the prober the state of the pod's containers (called after every sync; idempotent). */
+  syncProbes(pod: Pod, containers: readonly ContainerRunState[], podIP: string): void;
   removeProbes(podUid: string): void;
   /** postStart / preStop handlers; reject when the handler fails. */
   runPostStart(pod: Pod, container: Container, containerId: string): Promise<void>;

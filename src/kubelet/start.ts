@@ -114,6 +114,8 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         runtime,
         clock,
         lookup: restLookup(client),
+        dataDir: options.dataDir,
+        nodeIP: options.nodeIP,
         services: () => services.getIndexer().list(),
         nodeAllocatable: () => (reporter.registered?.status?.allocatable ?? {}) as Record<string, string>,
         onProbeResult: (uid) => onProbeResult(uid),

@@ -43,6 +43,8 @@ export interface SyncPodResult {
 
 type ContainerKind = 'init' | 'app';
 
+const VOLUME_RETRY_MS = 2_000;
+
 export function sandboxConfig(pod: Pod, attempt: number, logRoot: string): PodSandboxConfig {
   const id = podIdentity(pod);
   const ports = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
@@ -94,7 +96,15 @@ export class PodSyncer {
       state = { ...state, sandboxes: [sandbox, ...state.sandboxes], containers: state.containers.filter((c) => c.state === 'exited') };
     }
     const config = sandboxConfig(pod, sandbox.metadata.attempt, this.d.logRoot);
-    const mounted = await this.d.helpers.mountPod(pod);
+    let mounted: Map<string, string>;
+    try {
+      mounted = await this.d.helpers.mountPod(pod);
+    } catch (err) {
+      // containers stay ContainerCreating until the volumes can be set up
+      this.d.recorder?.event(pod, 'Warning', reasonOf(err) ?? 'FailedMount', (err as Error).message);
+      this.d.logger.info('volumes not ready', { pod: podDescription(podIdentity(pod)), error: err as Error });
+      return { ...result, requeueAfterMs: VOLUME_RETRY_MS };
+    }
     const addresses = { podIPs: sandbox.ips, hostIPs: [this.d.nodeIP] };
     const start = (c: Container, kind: ContainerKind, attempt: number) => this.start(pod, sandbox!.id, config, c, kind, attempt, mounted, result, addresses);
 
@@ -204,7 +214,7 @@ export class PodSyncer {
           args: run.args,
           ...(c.workingDir ? { workingDir: c.workingDir } : {}),
           envs: run.envs,
-          mounts: this.d.helpers.containerMounts(pod, c, mounted),
+          mounts: this.d.helpers.containerMounts(pod, c, mounted, run.envs),
           labels: containerLabels(pod, c.name, kind),
           annotations: { [ANNOTATION_RESTART_COUNT]: String(attempt) },
           logPath: join(c.name, `${attempt}.log`),
