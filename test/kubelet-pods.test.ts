@@ -59,10 +59,12 @@ describe('kubelet against a real kite server', () => {
     assert.equal(node!.status.capacity['pods'], '110');
     assert.deepEqual(node!.status.addresses.map((a) => a.type), ['InternalIP', 'Hostname']);
     const lease = async () => JSON.parse(await k(['get', 'lease', '-n', 'kube-node-lease', NODE, '-o', 'json'])) as Lease;
-    const first = await lease();
-    assert.equal(first.spec?.holderIdentity, NODE);
-    assert.equal(first.metadata?.ownerReferences?.[0]?.kind, 'Node');
-    await waitUntil('the lease renewed', async () => (await lease()).spec?.renewTime !== first.spec?.renewTime, { timeoutMs: 10_000, intervalMs: 200 });
+    let first: Lease | undefined;
+    await waitUntil('the lease created', async () => !!(first = await lease()), { timeoutMs: 10_000, intervalMs: 200 });
+    const created = first!;
+    assert.equal(created.spec?.holderIdentity, NODE);
+    assert.equal(created.metadata?.ownerReferences?.[0]?.kind, 'Node');
+    await waitUntil('the lease renewed', async () => (await lease()).spec?.renewTime !== created.spec?.renewTime, { timeoutMs: 10_000, intervalMs: 200 });
   });
 
   it('runs a pod: Pending → Running with the status fields Kubernetes reports', async () => {
@@ -188,6 +190,26 @@ describe('kubelet against a real kite server', () => {
     });
     await waitPod('vols', 'Running', (p) => p.status?.phase === 'Running');
     await waitUntil('main read its volumes', () => { try { return readFileSync(out, 'utf8') === 'prepared\nhi from a configmap'; } catch { return false; } }, { timeoutMs: 5_000 });
+  });
+
+  it('a local-path claim is provisioned on this node and mounted', async () => {
+    const out = join(work, 'claim');
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data' },
+      spec: { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } },
+    }));
+    await apply({
+      metadata: { name: 'claimer' },
+      spec: {
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+        containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', `echo kept > "$KITE_ROOT/data/f" && cp "$KITE_ROOT/data/f" ${out}; exec sleep 3600`], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      },
+    });
+    await waitPod('claimer', 'Running', (p) => p.status?.phase === 'Running', 30_000);
+    await waitUntil('the claim written', () => { try { return readFileSync(out, 'utf8') === 'kept\n'; } catch { return false; } }, { timeoutMs: 5_000 });
+    assert.match(await k(['get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}']), /Bound/);
   });
 
   it('kubectl delete pod: graceful termination (SIGTERM first), no process left', async () => {

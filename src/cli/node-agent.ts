@@ -62,6 +62,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     logger: options.logger,
     nodeLabels: options.nodeLabels,
     registerWithTaints: options.taints,
+    localPathProvisioner: true,
     ...(options.timings ? { timings: options.timings } : {}),
   });
   return {

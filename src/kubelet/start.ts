@@ -20,6 +20,7 @@ import { startPodSource } from './pod-source.js';
 import { SharedInformerFactory } from '../client/informer/index.js';
 import { restLookup } from './lookup/rest-lookup.js';
 import { clusterPodHelpers } from './pod-helpers.js';
+import { LocalPathProvisioner } from './volumes/local-path/index.js';
 import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
 
@@ -42,6 +43,8 @@ export interface KubeletOptions {
   kubeletPort?: number;
   /** Env, volumes, probes and hooks (default: clusterPodHelpers over the API). */
   helpers?: PodHelpers;
+  /** Run this node's local-path provisioner (hostPath volumes under <dataDir>/storage for local-path claims). */
+  localPathProvisioner?: boolean;
   /** Host facts (default: read from this machine). */
   hostInfo?: () => HostInfo;
 }
@@ -135,6 +138,10 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     recorder,
   });
   onProbeResult = (uid) => kubelet.workers.enqueue(uid);
+  const provisioner = options.localPathProvisioner
+    ? new LocalPathProvisioner({ client, factory: serviceFactory, nodeName: options.nodeName, dataDir: options.dataDir, clock, logger: logger.child('local-path') })
+    : undefined;
+  provisioner?.start().catch((err: unknown) => logger.error('local-path provisioner failed to start', { error: err as Error }));
   const registered = reporter.start().then(() => lease.start());
   const source = startPodSource(client, options.nodeName, kubelet, clock, logger.child('pod-source'));
   let stopped = false;
@@ -158,6 +165,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         await source.stop();
         await kubelet.stop();
         clusterHelpers?.stop();
+        await provisioner?.stop();
         await Promise.all([serviceFactory.shutdown(), nodeFactory.shutdown()]);
         await Promise.all([reporter.stop(), lease.stop()]);
         sinkWatcher.stop();
