@@ -48,11 +48,12 @@ export async function killPod(d: KillPodDeps, state: RuntimePod, options: { pod?
       }),
     );
   }
+  // what the hooks took comes off the grace period, leaving at least 2 s
   const spent = Math.floor((d.clock.now() - started) / 1000);
-  const remaining = options.graceSeconds === 0 ? 0 : Math.max(MIN_GRACE_AFTER_HOOKS_S, options.graceSeconds - spent);
+  const timeout = spent > 0 && options.graceSeconds > 0 ? Math.max(MIN_GRACE_AFTER_HOOKS_S, options.graceSeconds - spent) : options.graceSeconds;
   await Promise.all(
     running.map((c) =>
-      d.runtime.stopContainer(c.id, spent > 0 ? remaining : options.graceSeconds).catch((err: unknown) => d.logger.warn('failed to stop container', { id: c.id, error: err as Error })),
+      d.runtime.stopContainer(c.id, timeout).catch((err: unknown) => d.logger.warn('failed to stop container', { id: c.id, error: err as Error })),
     ),
   );
   for (const sb of state.sandboxes) {

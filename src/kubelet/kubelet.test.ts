@@ -230,6 +230,19 @@ describe('Kubelet', () => {
     assert.ok(api.calls.includes('deletePod gone'));
   });
 
+  it('runs preStop before stopping, and posts the terminated status before deleting', async () => {
+    const { runtime, api, kubelet, add } = setup();
+    await add(pod('hooked', { containers: [{ name: 'main', image: 'busybox', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo bye'] } } } }] }));
+    const current = api.pod('default', 'hooked')!;
+    kubelet.podUpdated({ ...current, metadata: { ...current.metadata, deletionTimestamp: '2026-01-01T00:00:10Z', deletionGracePeriodSeconds: 5 } });
+    await kubelet.idle();
+    const hook = runtime.calls.indexOf('execSync main sh -c echo bye');
+    const stop = runtime.calls.indexOf('stopContainer main 5');
+    assert.ok(hook >= 0 && stop > hook, runtime.calls.join('\n'));
+    const patches = api.calls.filter((c) => c.startsWith('patchPodStatus hooked') || c.startsWith('deletePod hooked'));
+    assert.deepEqual(patches.slice(-2), ['patchPodStatus hooked', 'deletePod hooked']);
+  });
+
   it('removes runtime pods whose pod the API no longer has', async () => {
     const { runtime, kubelet, add } = setup();
     await add(pod('orphan'));

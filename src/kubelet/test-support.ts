@@ -181,7 +181,8 @@ export class FakeRuntime implements ContainerRuntime {
     return structuredClone(this.get(id).status);
   }
 
-  async execSync(): Promise<ExecSyncResult> {
+  async execSync(id: string, cmd: string[]): Promise<ExecSyncResult> {
+    this.calls.push(`execSync ${this.containers.get(id)?.config.metadata.name ?? id} ${cmd.join(' ')}`);
     return { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 };
   }
   async exec(): Promise<StreamSession> {
