@@ -184,6 +184,11 @@ describe('ProbeManager', () => {
     assert.equal(m.isReady('u1', 'app'), true, 'unchanged: no restart of the workers');
     m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: false }]);
     assert.equal(m.isReady('u1', 'app'), false);
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1' }]);
+    await clock.step(0);
+    assert.equal(m.isReady('u1', 'app'), true);
+    m.syncPod(pod, '10.0.0.1', []); // not listed: not running
+    assert.equal(m.isReady('u1', 'app'), false);
     const runs = script.count('ready');
     await clock.step(30_000);
     assert.equal(script.count('ready'), runs);

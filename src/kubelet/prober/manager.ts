@@ -31,11 +31,11 @@ export interface StartedContainer {
   podIP: string;
 }
 
-/** What the runtime says of one container, for syncPod. */
+/** What the runtime says of one container, for syncPod (running unless said otherwise). */
 export interface ContainerRunState {
   name: string;
   containerId: string;
-  running: boolean;
+  running?: boolean;
 }
 
 interface ContainerEntry {
@@ -107,17 +107,18 @@ export class ProbeManager {
 
   /**
    * Level-triggered form of the calls below, for every pod sync: registers the pod, starts probing
-   * containers that are running under a new id and stops those that are no longer running.
+   * containers that run under a new id, and stops those that are not listed as running.
    */
   syncPod(pod: Pod, podIP: string, containers: readonly ContainerRunState[]): void {
     this.addPod(pod);
     const uid = pod.metadata?.uid ?? '';
     const entry = this.pods.get(uid);
-    for (const c of containers) {
-      const ce = entry?.containers.get(c.name);
-      if (!ce) continue;
-      if (c.running && ce.running?.containerId !== c.containerId) this.containerStarted(uid, c.name, { containerId: c.containerId, podIP });
-      else if (!c.running && ce.running?.containerId === c.containerId) this.containerStopped(uid, c.name);
+    if (!entry) return;
+    const running = new Map(containers.filter((c) => c.running !== false).map((c) => [c.name, c.containerId]));
+    for (const [name, ce] of entry.containers) {
+      const id = running.get(name);
+      if (id !== undefined && ce.running?.containerId !== id) this.containerStarted(uid, name, { containerId: id, podIP });
+      else if (id === undefined && ce.running) this.containerStopped(uid, name);
     }
   }
 
