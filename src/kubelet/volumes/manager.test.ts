@@ -236,6 +236,14 @@ describe('VolumeManager', () => {
     pv.spec = { local: { path: pvPath }, claimRef: { namespace: 'ns', name: 'data', uid: 'c-1' } };
     assert.equal((await vm.mountPod(p)).get('data'), pvPath);
     await assert.rejects(vm.mountPod(pod([{ name: 'data', persistentVolumeClaim: { claimName: 'nope' } }], 'uid-c')), /persistentvolumeclaim "nope" not found/);
+    // a generic ephemeral volume uses the claim <pod>-<volume>, which the pod must own
+    const eph = pod([{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }], 'uid-e');
+    const ephClaim = { metadata: { name: 'web-scratch', namespace: 'ns', uid: 'c-1' }, spec: { volumeName: 'pv1' }, status: { phase: 'Bound' as const } };
+    objects.claims = [ephClaim];
+    await assert.rejects(vm.mountPod(eph), (err: unknown) => err instanceof VolumeError && err.detail === 'PVC ns/web-scratch was not created for pod ns/web (pod is not owner)');
+    objects.claims = [{ ...ephClaim, metadata: { ...ephClaim.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'uid-e', controller: true }] } }];
+    assert.equal((await vm.mountPod(eph)).get('scratch'), pvPath);
+    await vm.unmountPod('uid-e');
     await vm.unmountPod('uid-c');
     assert.ok(existsSync(pvPath));
   });
