@@ -196,4 +196,16 @@ describe('ProbeManager', () => {
     await clock.step(0);
     assert.equal(m.isReady('u1', 'app', 'c2'), true);
   });
+
+  it('counts initialDelaySeconds from the container\'s start (a container found running is probed at once)', async () => {
+    const { m, clock, script } = setup({ readinessProbe: probe('ready', { initialDelaySeconds: 30 }) });
+    m.containerStarted('u1', 'app', { containerId: 'c1', podIP: '10.0.0.1', startedAt: clock.now() - 20_000 });
+    await clock.step(9_999);
+    assert.equal(script.count('ready'), 0);
+    await clock.step(1);
+    assert.equal(script.count('ready'), 1);
+    m.syncPod(podWith({ readinessProbe: probe('ready', { initialDelaySeconds: 30 }) }), '10.0.0.1', [{ name: 'app', containerId: 'c2', startedAt: clock.now() - 3_600_000 }]);
+    await clock.step(0);
+    assert.equal(script.count('ready'), 2);
+  });
 });

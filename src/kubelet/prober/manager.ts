@@ -29,6 +29,8 @@ export interface ProbeManagerOptions {
 export interface StartedContainer {
   containerId: string;
   podIP: string;
+  /** When it started (ms since the epoch; default now): initialDelaySeconds counts from here. */
+  startedAt?: number;
 }
 
 /** What the runtime says of one container, for syncPod (running unless said otherwise). */
@@ -36,6 +38,8 @@ export interface ContainerRunState {
   name: string;
   containerId: string;
   running?: boolean;
+  /** When it started (ms since the epoch), e.g. for containers found running after a kubelet restart. */
+  startedAt?: number;
 }
 
 interface ContainerEntry {
@@ -114,11 +118,12 @@ export class ProbeManager {
     const uid = pod.metadata?.uid ?? '';
     const entry = this.pods.get(uid);
     if (!entry) return;
-    const running = new Map(containers.filter((c) => c.running !== false).map((c) => [c.name, c.containerId]));
+    const running = new Map(containers.filter((c) => c.running !== false).map((c) => [c.name, c]));
     for (const [name, ce] of entry.containers) {
-      const id = running.get(name);
-      if (id !== undefined && ce.running?.containerId !== id) this.containerStarted(uid, name, { containerId: id, podIP });
-      else if (id === undefined && ce.running) this.containerStopped(uid, name);
+      const c = running.get(name);
+      if (c && ce.running?.containerId !== c.containerId) {
+        this.containerStarted(uid, name, { containerId: c.containerId, podIP, ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}) });
+      } else if (!c && ce.running) this.containerStopped(uid, name);
     }
   }
 
@@ -129,7 +134,7 @@ export class ProbeManager {
     ce.running = started;
     // A container started while the pod is being deleted is probed for readiness only.
     const kinds: ProbeKind[] = this.pods.get(podUid)?.terminating ? ['readiness'] : KINDS;
-    for (const kind of kinds) ce.workers[kind]?.start();
+    for (const kind of kinds) ce.workers[kind]?.start(started.startedAt);
   }
 
   /** A container exited: probing stops and it is no longer ready. */
