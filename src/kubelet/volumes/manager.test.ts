@@ -43,7 +43,12 @@ describe('VolumeManager', () => {
       ...(mounter ? { mounter } : {}),
       onWarning: (_p, m) => warnings.push(m),
     });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(async () => {
+    // a failed test may leave a tmpfs behind: unmount before removing
+    const mounter = new SystemMounter();
+    for (const mp of await mounter.mountPointsUnder(root)) await mounter.unmount(mp);
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('sets up emptyDir, configMap (items, modes), secret, downwardAPI and refreshes on re-mount', async () => {
     const vm = make(plainDirectoryMounter);
