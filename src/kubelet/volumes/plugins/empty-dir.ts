@@ -10,7 +10,8 @@ import { Quantity } from '../../../api/quantity.js';
 import { SetUpError } from '../errors.js';
 import type { PluginContext, SetUpResult, VolumePlugin } from './plugin.js';
 
-function bytes(q: string | number | undefined): number | undefined {
+/** A quantity in whole bytes (undefined when unset); SetUpError when it does not parse. */
+export function quantityBytes(q: string | number | undefined): number | undefined {
   if (q === undefined || q === '') return undefined;
   try {
     return Quantity.parse(String(q)).value();
@@ -21,7 +22,7 @@ function bytes(q: string | number | undefined): number | undefined {
 
 /** The pod's memory limit as its cgroup gets it: every container limited, else none. */
 export function podMemoryLimit(pod: Pod): number | undefined {
-  const limit = (c: Container) => bytes(c.resources?.limits?.memory);
+  const limit = (c: Container) => quantityBytes(c.resources?.limits?.memory);
   const regular = (pod.spec?.containers ?? []).map(limit);
   if (regular.length === 0 || regular.some((l) => l === undefined)) return undefined;
   let total = regular.reduce<number>((a, b) => a + (b ?? 0), 0);
@@ -50,11 +51,11 @@ export const emptyDirPlugin: VolumePlugin = {
   handles: (v) => !!v.emptyDir,
   async setUp(ctx: PluginContext, pod: Pod, volume: Volume, dir: string): Promise<SetUpResult> {
     const source = volume.emptyDir ?? {};
-    const sizeLimitBytes = bytes(source.sizeLimit);
+    const sizeLimitBytes = quantityBytes(source.sizeLimit);
     await mkdir(dir, { recursive: true });
     if (source.medium === 'Memory') {
       if (ctx.mounter.canMountTmpfs) {
-        const allocatable = bytes((await ctx.nodeAllocatable()).memory);
+        const allocatable = quantityBytes((await ctx.nodeAllocatable()).memory);
         await ctx.mounter.mountTmpfs(dir, memoryVolumeSize(allocatable, podMemoryLimit(pod), sizeLimitBytes));
       } else ctx.warn(`emptyDir ${volume.name}: medium Memory is a plain directory (tmpfs needs root)`);
     } else if (source.medium && source.medium !== '') {
