@@ -268,6 +268,23 @@ describe('VolumeManager', () => {
     assert.equal(existsSync(join(dataDir, 'pods', 'uid-t')), false);
   });
 
+  it('applies the pod\'s fsGroup to emptyDir and configMap volumes', { skip: process.getuid?.() !== 0 && 'needs root for chown' }, async () => {
+    const vm = make(plainDirectoryMounter);
+    const p = pod([{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o400 } }], 'uid-g');
+    p.spec!.securityContext = { fsGroup: 2345 };
+    const mounted = await vm.mountPod(p);
+    const scratch = statSync(mounted.get('scratch')!);
+    assert.equal(scratch.gid, 2345);
+    assert.equal(scratch.mode & 0o7777, 0o2777);
+    const file = statSync(join(mounted.get('cfg')!, 'app.conf'));
+    assert.equal(file.gid, 2345);
+    assert.equal(file.mode & 0o777, 0o440, 'read-only volume: group read added');
+    const ts = readlinkSync(join(mounted.get('cfg')!, '..data'));
+    await vm.mountPod(p);
+    assert.equal(readlinkSync(join(mounted.get('cfg')!, '..data')), ts, 'unchanged content is not rewritten');
+    await vm.unmountPod('uid-g');
+  });
+
   it('keeps a memory emptyDir as a plain directory without tmpfs, and says so', async () => {
     warnings.length = 0;
     const vm = make(plainDirectoryMounter);
