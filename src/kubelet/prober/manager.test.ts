@@ -184,11 +184,28 @@ describe('ProbeManager', () => {
     assert.equal(m.isReady('u1', 'app'), true, 'unchanged: no restart of the workers');
     m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1', running: false }]);
     assert.equal(m.isReady('u1', 'app'), false);
+    m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c1' }]);
+    await clock.step(0);
+    assert.equal(m.isReady('u1', 'app'), true);
+    m.syncPod(pod, '10.0.0.1', []); // not listed: not running
+    assert.equal(m.isReady('u1', 'app'), false);
     const runs = script.count('ready');
     await clock.step(30_000);
     assert.equal(script.count('ready'), runs);
     m.syncPod(pod, '10.0.0.1', [{ name: 'app', containerId: 'c2', running: true }]);
     await clock.step(0);
     assert.equal(m.isReady('u1', 'app', 'c2'), true);
+  });
+
+  it('counts initialDelaySeconds from the container\'s start (a container found running is probed at once)', async () => {
+    const { m, clock, script } = setup({ readinessProbe: probe('ready', { initialDelaySeconds: 30 }) });
+    m.containerStarted('u1', 'app', { containerId: 'c1', podIP: '10.0.0.1', startedAt: clock.now() - 20_000 });
+    await clock.step(9_999);
+    assert.equal(script.count('ready'), 0);
+    await clock.step(1);
+    assert.equal(script.count('ready'), 1);
+    m.syncPod(podWith({ readinessProbe: probe('ready', { initialDelaySeconds: 30 }) }), '10.0.0.1', [{ name: 'app', containerId: 'c2', startedAt: clock.now() - 3_600_000 }]);
+    await clock.step(0);
+    assert.equal(script.count('ready'), 2);
   });
 });

@@ -29,13 +29,17 @@ export interface ProbeManagerOptions {
 export interface StartedContainer {
   containerId: string;
   podIP: string;
+  /** When it started (ms since the epoch; default now): initialDelaySeconds counts from here. */
+  startedAt?: number;
 }
 
-/** What the runtime says of one container, for syncPod. */
+/** What the runtime says of one container, for syncPod (running unless said otherwise). */
 export interface ContainerRunState {
   name: string;
   containerId: string;
-  running: boolean;
+  running?: boolean;
+  /** When it started (ms since the epoch), e.g. for containers found running after a kubelet restart. */
+  startedAt?: number;
 }
 
 interface ContainerEntry {
@@ -107,17 +111,19 @@ export class ProbeManager {
 
   /**
    * Level-triggered form of the calls below, for every pod sync: registers the pod, starts probing
-   * containers that are running under a new id and stops those that are no longer running.
+   * containers that run under a new id, and stops those that are not listed as running.
    */
   syncPod(pod: Pod, podIP: string, containers: readonly ContainerRunState[]): void {
     this.addPod(pod);
     const uid = pod.metadata?.uid ?? '';
     const entry = this.pods.get(uid);
-    for (const c of containers) {
-      const ce = entry?.containers.get(c.name);
-      if (!ce) continue;
-      if (c.running && ce.running?.containerId !== c.containerId) this.containerStarted(uid, c.name, { containerId: c.containerId, podIP });
-      else if (!c.running && ce.running?.containerId === c.containerId) this.containerStopped(uid, c.name);
+    if (!entry) return;
+    const running = new Map(containers.filter((c) => c.running !== false).map((c) => [c.name, c]));
+    for (const [name, ce] of entry.containers) {
+      const c = running.get(name);
+      if (c && ce.running?.containerId !== c.containerId) {
+        this.containerStarted(uid, name, { containerId: c.containerId, podIP, ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}) });
+      } else if (!c && ce.running) this.containerStopped(uid, name);
     }
   }
 
@@ -128,7 +134,7 @@ export class ProbeManager {
     ce.running = started;
     // A container started while the pod is being deleted is probed for readiness only.
     const kinds: ProbeKind[] = this.pods.get(podUid)?.terminating ? ['readiness'] : KINDS;
-    for (const kind of kinds) ce.workers[kind]?.start();
+    for (const kind of kinds) ce.workers[kind]?.start(started.startedAt);
   }
 
   /** A container exited: probing stops and it is no longer ready. */

@@ -1,6 +1,6 @@
 // One probe worker: the periodic runs of one probe (startup, liveness or readiness) of one
-// container, as pkg/kubelet/prober/worker.go. From the container's start it ticks at
-// initialDelaySeconds and then every periodSeconds (skipping a tick while a run is in flight),
+// container, as pkg/kubelet/prober/worker.go. It ticks initialDelaySeconds after the container's
+// start (at once for a container found running long since) and then every periodSeconds (skipping a tick while a run is in flight),
 // counts consecutive equal results, and records a result only once successThreshold successes or
 // failureThreshold failures are reached. A recorded liveness/startup failure puts the worker on
 // hold until the container is replaced. Unknown (errored) runs are discarded.
@@ -41,8 +41,8 @@ export class ProbeWorker {
     this.result = initialResult(kind);
   }
 
-  /** A new container started: reset and tick from now. */
-  start(): void {
+  /** A new container started (at startedAt, default now): reset; the first tick comes initialDelaySeconds after its start. */
+  start(startedAt?: number): void {
     this.stop();
     this.generation++;
     this.result = initialResult(this.kind);
@@ -51,7 +51,8 @@ export class ProbeWorker {
     this.onHold = false;
     this.busy = false;
     const clock = this.hooks.clock;
-    const delay = Math.max(0, this.probe.initialDelaySeconds ?? 0) * 1000;
+    const initialDelay = Math.max(0, this.probe.initialDelaySeconds ?? 0) * 1000;
+    const delay = Math.max(0, (startedAt ?? clock.now()) + initialDelay - clock.now());
     const period = Math.max(1, this.probe.periodSeconds ?? 10) * 1000;
     this.timers.push(
       clock.setTimeout(() => {

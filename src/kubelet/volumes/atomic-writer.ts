@@ -3,10 +3,10 @@
 // (..2026_01_01_00_00_00.123456789), `..data` is a symlink to it, and every user-visible top-level
 // name is a symlink through `..data`. A new payload is written to a fresh directory and `..data` is
 // swapped with one rename, so a reader sees either the old or the new set, never a mix. Unchanged
-// payloads are left alone; names no longer in the payload are removed.
+// payloads (same paths and contents) are left alone; names no longer in the payload are removed.
 
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, readFile, readdir, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { Clock } from '../../util/clock.js';
 
@@ -53,19 +53,17 @@ async function readTree(dir: string, prefix = ''): Promise<Payload> {
   for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) for (const [k, v] of await readTree(dir, rel)) out.set(k, v);
-    else if (e.isFile()) {
-      const full = join(dir, rel);
-      out.set(rel, { data: await readFile(full), mode: (await stat(full)).mode & 0o7777 });
-    }
+    else if (e.isFile()) out.set(rel, { data: await readFile(join(dir, rel)), mode: 0 });
   }
   return out;
 }
 
+/** Same paths and contents (modes are not compared, as Kubernetes' shouldWriteFile does not: fsGroup changes them after writing). */
 function samePayload(a: Payload, b: Payload): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) {
     const o = b.get(k);
-    if (!o || o.mode !== v.mode || !o.data.equals(v.data)) return false;
+    if (!o || !o.data.equals(v.data)) return false;
   }
   return true;
 }

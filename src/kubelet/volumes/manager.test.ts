@@ -43,7 +43,12 @@ describe('VolumeManager', () => {
       ...(mounter ? { mounter } : {}),
       onWarning: (_p, m) => warnings.push(m),
     });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(async () => {
+    // a failed test may leave a tmpfs behind: unmount before removing
+    const mounter = new SystemMounter();
+    for (const mp of await mounter.mountPointsUnder(root)) await mounter.unmount(mp);
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('sets up emptyDir, configMap (items, modes), secret, downwardAPI and refreshes on re-mount', async () => {
     const vm = make(plainDirectoryMounter);
@@ -236,6 +241,14 @@ describe('VolumeManager', () => {
     pv.spec = { local: { path: pvPath }, claimRef: { namespace: 'ns', name: 'data', uid: 'c-1' } };
     assert.equal((await vm.mountPod(p)).get('data'), pvPath);
     await assert.rejects(vm.mountPod(pod([{ name: 'data', persistentVolumeClaim: { claimName: 'nope' } }], 'uid-c')), /persistentvolumeclaim "nope" not found/);
+    // a generic ephemeral volume uses the claim <pod>-<volume>, which the pod must own
+    const eph = pod([{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }], 'uid-e');
+    const ephClaim = { metadata: { name: 'web-scratch', namespace: 'ns', uid: 'c-1' }, spec: { volumeName: 'pv1' }, status: { phase: 'Bound' as const } };
+    objects.claims = [ephClaim];
+    await assert.rejects(vm.mountPod(eph), (err: unknown) => err instanceof VolumeError && err.detail === 'PVC ns/web-scratch was not created for pod ns/web (pod is not owner)');
+    objects.claims = [{ ...ephClaim, metadata: { ...ephClaim.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'uid-e', controller: true }] } }];
+    assert.equal((await vm.mountPod(eph)).get('scratch'), pvPath);
+    await vm.unmountPod('uid-e');
     await vm.unmountPod('uid-c');
     assert.ok(existsSync(pvPath));
   });
@@ -253,6 +266,23 @@ describe('VolumeManager', () => {
     const after = await mountPoints();
     assert.ok(!after.some((m) => m.startsWith(join(dataDir, 'pods', 'uid-t'))));
     assert.equal(existsSync(join(dataDir, 'pods', 'uid-t')), false);
+  });
+
+  it('applies the pod\'s fsGroup to emptyDir and configMap volumes', { skip: process.getuid?.() !== 0 && 'needs root for chown' }, async () => {
+    const vm = make(plainDirectoryMounter);
+    const p = pod([{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o400 } }], 'uid-g');
+    p.spec!.securityContext = { fsGroup: 2345 };
+    const mounted = await vm.mountPod(p);
+    const scratch = statSync(mounted.get('scratch')!);
+    assert.equal(scratch.gid, 2345);
+    assert.equal(scratch.mode & 0o7777, 0o2777);
+    const file = statSync(join(mounted.get('cfg')!, 'app.conf'));
+    assert.equal(file.gid, 2345);
+    assert.equal(file.mode & 0o777, 0o440, 'read-only volume: group read added');
+    const ts = readlinkSync(join(mounted.get('cfg')!, '..data'));
+    await vm.mountPod(p);
+    assert.equal(readlinkSync(join(mounted.get('cfg')!, '..data')), ts, 'unchanged content is not rewritten');
+    await vm.unmountPod('uid-g');
   });
 
   it('keeps a memory emptyDir as a plain directory without tmpfs, and says so', async () => {

@@ -1,8 +1,9 @@
 // VolumeManager: the pod's volumes on this node, under <dataDir>/pods/<uid>/volumes/<plugin>/<name>
 // (hostPath and claims map to their own paths). mountPod sets every volume up (idempotent; re-run
 // it to refresh configMap/secret/downwardAPI/projected content) and answers volume name → host
-// path; containerMounts turns a container's volumeMounts into runtime Mounts; unmountPod unmounts
-// any tmpfs below the pod directory and removes it. A failure is a VolumeError (FailedMount); an
+// path, with the pod's fsGroup applied to the volumes kept in the pod directory; containerMounts
+// turns a container's volumeMounts into runtime Mounts; unmountPod unmounts any tmpfs below the
+// pod directory and removes it. A failure is a VolumeError (FailedMount); an
 // unbound claim's is `pending`.
 
 import { mkdir, rm } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import type { ClusterLookup } from '../lookup/lookup.js';
 import { buildContainerMounts } from './container-mounts.js';
 import { SetUpError, VolumeError } from './errors.js';
 import { SystemMounter, type Mounter } from './mounter.js';
+import { setVolumeOwnership } from './ownership.js';
 import { configMapPlugin, downwardAPIPlugin, secretPlugin } from './plugins/api-data.js';
 import { emptyDirPlugin } from './plugins/empty-dir.js';
 import { hostPathPlugin } from './plugins/host-path.js';
@@ -83,6 +85,7 @@ export class VolumeManager {
       const dir = join(volumesDir, plugin.dirName, volume.name);
       try {
         const r = await plugin.setUp(ctx, pod, volume, dir);
+        if (plugin.dirName) await setVolumeOwnership(r.path, pod, r.readOnly);
         out.set(volume.name, r.path);
         if (r.readOnly) state.readOnly.add(volume.name);
         if (r.sizeLimitBytes !== undefined) state.sizeLimits.set(volume.name, r.sizeLimitBytes);

@@ -6,13 +6,17 @@
 import { mkdir } from 'node:fs/promises';
 import type { Pod, Volume } from 'kubernetes-types/core/v1.js';
 import { writeAtomically, type Payload } from '../atomic-writer.js';
+import { memoryVolumeSize, podMemoryLimit, quantityBytes } from './empty-dir.js';
 import { DEFAULT_MODE, configMapPayload, downwardAPIPayload, secretPayload } from './payloads.js';
 import type { PluginContext, SetUpResult, VolumePlugin } from './plugin.js';
 
-/** Creates dir (on a tmpfs when asked and possible) and writes the payload into it. */
-export async function writeVolume(ctx: PluginContext, dir: string, payload: Payload, onTmpfs: boolean): Promise<SetUpResult> {
+/** Creates dir (on a tmpfs sized as a memory emptyDir, when asked and possible) and writes the payload into it. */
+export async function writeVolume(ctx: PluginContext, pod: Pod, dir: string, payload: Payload, onTmpfs: boolean): Promise<SetUpResult> {
   await mkdir(dir, { recursive: true });
-  if (onTmpfs && ctx.mounter.canMountTmpfs) await ctx.mounter.mountTmpfs(dir);
+  if (onTmpfs && ctx.mounter.canMountTmpfs) {
+    const allocatable = quantityBytes((await ctx.nodeAllocatable()).memory);
+    await ctx.mounter.mountTmpfs(dir, memoryVolumeSize(allocatable, podMemoryLimit(pod), undefined));
+  }
   await writeAtomically(dir, payload, ctx.clock);
   return { path: dir, readOnly: true };
 }
@@ -23,7 +27,7 @@ export const configMapPlugin: VolumePlugin = {
   async setUp(ctx: PluginContext, pod: Pod, volume: Volume, dir: string) {
     const source = volume.configMap ?? {};
     const payload = await configMapPayload(ctx, pod.metadata?.namespace ?? '', source, source.defaultMode ?? DEFAULT_MODE);
-    return writeVolume(ctx, dir, payload, false);
+    return writeVolume(ctx, pod, dir, payload, false);
   },
 };
 
@@ -33,7 +37,7 @@ export const secretPlugin: VolumePlugin = {
   async setUp(ctx: PluginContext, pod: Pod, volume: Volume, dir: string) {
     const source = volume.secret ?? {};
     const payload = await secretPayload(ctx, pod.metadata?.namespace ?? '', { ...source, name: source.secretName }, source.defaultMode ?? DEFAULT_MODE);
-    return writeVolume(ctx, dir, payload, true);
+    return writeVolume(ctx, pod, dir, payload, true);
   },
 };
 
@@ -43,6 +47,6 @@ export const downwardAPIPlugin: VolumePlugin = {
   async setUp(ctx: PluginContext, pod: Pod, volume: Volume, dir: string) {
     const source = volume.downwardAPI ?? {};
     const payload = await downwardAPIPayload(ctx, pod, source.items, source.defaultMode ?? DEFAULT_MODE);
-    return writeVolume(ctx, dir, payload, false);
+    return writeVolume(ctx, pod, dir, payload, false);
   },
 };

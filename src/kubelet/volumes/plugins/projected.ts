@@ -46,6 +46,6 @@ export const projectedPlugin: VolumePlugin = {
         }
       }
     }
-    return writeVolume(ctx, dir, payload, true);
+    return writeVolume(ctx, pod, dir, payload, true);
   },
 };
