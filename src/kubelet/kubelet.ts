@@ -20,7 +20,7 @@ import { RelistPleg } from './pleg.js';
 import { generatePodStatus, isTerminalPhase } from './pod-status.js';
 import { PodWorkers } from './pod-workers.js';
 import { readRuntimePod, readySandbox, runningContainers, type RuntimePod } from './runtime-pod.js';
-import type { PodHelpers } from './seams.js';
+import type { ContainerRunState, PodHelpers } from './seams.js';
 import { StatusManager } from './status-manager.js';
 import { PodSyncer } from './sync-pod.js';
 import type { KubeletTimings } from './timings.js';
@@ -152,9 +152,9 @@ export class Kubelet {
     if (!this.admitted.has(uid) && !this.admit(pod, state)) return;
     const result = await this.syncer.sync(this.withStatus(pod), state);
     const after = await readRuntimePod(this.o.runtime, uid);
-    const newest = new Map<string, { name: string; containerId: string; running: boolean }>();
+    const newest = new Map<string, ContainerRunState>();
     for (const c of after.containers) {
-      if (!newest.has(c.metadata.name)) newest.set(c.metadata.name, { name: c.metadata.name, containerId: c.id, running: c.state === 'running' });
+      if (!newest.has(c.metadata.name)) newest.set(c.metadata.name, { name: c.metadata.name, containerId: c.id, running: c.state === 'running', startedAt: c.startedAt });
     }
     this.o.helpers.syncProbes(pod, [...newest.values()], readySandbox(after)?.ips[0] ?? this.o.nodeIP);
     const status = this.generate(pod, after, result.reasons);

@@ -76,7 +76,8 @@ export function clusterPodHelpers(o: ClusterPodHelpersOptions): ClusterPodHelper
     isReady: (uid, name, id) => probes.isReady(uid, name, id),
     isStarted: (uid, name, id) => probes.isStarted(uid, name, id),
     livenessFailed: (uid, name) => probes.livenessFailed(uid, name),
-    syncProbes: (pod, containers, podIP) => probes.syncPod(pod, podIP, containers),
+    syncProbes: (pod, containers, podIP) =>
+      probes.syncPod(pod, podIP, containers.map((c) => (c.startedAt > 0 ? c : { name: c.name, containerId: c.containerId, running: c.running }))),
     removeProbes: (uid) => probes.removePod(uid),
     runPostStart: (pod, container, id) => hook(pod, container.name, id, 'postStart', 0),
     runPreStop: (pod, container, id, timeoutMs) => hook(pod, container.name, id, 'preStop', timeoutMs),

@@ -34,6 +34,8 @@ export interface ContainerRunState {
   name: string;
   containerId: string;
   running: boolean;
+  /** When it started (ms since the epoch; 0 if it has not). */
+  startedAt: number;
 }
 
 export interface PodAddressesInput {
