@@ -42,6 +42,7 @@ interface ServerFlags {
   registerWithTaints?: string;
   controlPlaneTaint?: boolean;
   nodeStatusUpdateFrequency: number;
+  nodeStatusReportFrequency: number;
   nodeLeaseDurationSeconds: number;
 }
 
@@ -87,6 +88,7 @@ export function serverCommand(): Command {
     .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
     .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule')
     .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
+    .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
     .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40)
     .action((flags: ServerFlags) => runServer(flags));
 }
@@ -178,6 +180,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
       logger: log.child('kubelet'),
       timings: {
         nodeStatusUpdateMs: flags.nodeStatusUpdateFrequency,
+        nodeStatusReportMs: flags.nodeStatusReportFrequency,
         leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
         leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
       },
