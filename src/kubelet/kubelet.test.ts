@@ -167,6 +167,37 @@ describe('Kubelet', () => {
     );
   });
 
+  it('a sidecar (init container with restartPolicy Always) starts first, keeps running, restarts, and stops when the pod completes', async () => {
+    const { runtime, add, sync, status } = setup();
+    await add(
+      pod('sidecar', {
+        restartPolicy: 'Never',
+        initContainers: [
+          { name: 'proxy', image: 'busybox', restartPolicy: 'Always' },
+          { name: 'setup', image: 'busybox' },
+        ],
+      }),
+    );
+    assert.ok(runtime.running('proxy'));
+    await sync('sidecar');
+    assert.ok(runtime.running('setup'), 'the next init container starts once the sidecar runs');
+    runtime.exit(runtime.running('setup')!.id, 0);
+    await sync('sidecar');
+    assert.ok(runtime.running('main'));
+    let s = status('sidecar')!;
+    assert.equal(s.phase, 'Running');
+    assert.equal(s.conditions!.find((c) => c.type === 'Initialized')!.status, 'True');
+    assert.equal(s.initContainerStatuses![0]!.state?.running !== undefined, true);
+    runtime.exit(runtime.running('proxy')!.id, 1);
+    await sync('sidecar');
+    assert.ok(runtime.running('proxy'), 'the sidecar restarts although the pod restartPolicy is Never');
+    runtime.exit(runtime.running('main')!.id, 0);
+    await sync('sidecar');
+    s = status('sidecar')!;
+    assert.equal(s.phase, 'Succeeded');
+    assert.equal(runtime.running('proxy'), undefined, 'the sidecar is stopped with the pod');
+  });
+
   it('a failed init container with restartPolicy Never fails the pod', async () => {
     const { runtime, add, sync, status } = setup();
     await add(pod('initfail', { restartPolicy: 'Never', initContainers: [{ name: 'first', image: 'busybox' }] }));

@@ -80,6 +80,7 @@ function containerStatus(spec: Container, inputs: StatusInputs, defaultWaiting: 
     imageID: newest?.imageRef ?? '',
     ...(newest ? { containerID: `${inputs.runtimeName}://${newest.id}` } : {}),
     started,
+    ...(newest && spec.volumeMounts?.length ? { volumeMounts: spec.volumeMounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true } : {}), recursiveReadOnly: 'Disabled' })) } : {}),
   };
 }
 
@@ -88,7 +89,13 @@ export function podPhase(pod: Pod, init: readonly ApiContainerStatus[], app: rea
   const policy = pod.spec?.restartPolicy ?? 'Always';
   let pendingInit = 0;
   let failedInit = 0;
+  const specs = pod.spec?.initContainers ?? [];
   for (const s of init) {
+    if (specs.find((c) => c.name === s.name)?.restartPolicy === 'Always') {
+      // a sidecar holds initialization back only until it has first run
+      if (!s.state?.running && !s.state?.terminated && !s.lastState?.terminated) pendingInit++;
+      continue;
+    }
     if (s.state?.terminated) {
       if (s.state.terminated.exitCode !== 0) {
         pendingInit++;
@@ -141,8 +148,9 @@ export function generatePodStatus(inputs: StatusInputs): PodStatus {
   const phase = isTerminalPhase(old.phase) ? old.phase! : podPhase(pod, initStatuses, appStatuses);
 
   const sandbox = readySandbox(inputs.runtime);
-  const notInitialized = initStatuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
-  const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const sidecars = new Set(initSpecs.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  const notInitialized = initStatuses.filter((s) => (sidecars.has(s.name) ? !s.started : s.state?.terminated?.exitCode !== 0)).map((s) => s.name);
+  const unready = [...initStatuses.filter((s) => sidecars.has(s.name)), ...appStatuses].filter((s) => !s.ready).map((s) => s.name);
   const initialized =
     notInitialized.length === 0
       ? condition('Initialized', 'True', oldConditions, now, phase === 'Succeeded' && initSpecs.length > 0 ? 'PodCompleted' : undefined)

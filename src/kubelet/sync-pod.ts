@@ -43,6 +43,9 @@ export interface SyncPodResult {
 
 type ContainerKind = 'init' | 'app';
 
+/** A restartable init container (a sidecar): restartPolicy Always on an init container. */
+export const isSidecar = (c: Container): boolean => c.restartPolicy === 'Always';
+
 const VOLUME_RETRY_MS = 2_000;
 
 export function sandboxConfig(pod: Pod, attempt: number, logRoot: string): PodSandboxConfig {
@@ -108,11 +111,17 @@ export class PodSyncer {
     const addresses = { podIPs: sandbox.ips, hostIPs: [this.d.nodeIP] };
     const start = (c: Container, kind: ContainerKind, attempt: number) => this.start(pod, sandbox!.id, config, c, kind, attempt, mounted, result, addresses);
 
-    // init containers, one at a time
+    // init containers, one at a time; a sidecar (restartPolicy Always) only has to have started
+    const uid = pod.metadata?.uid ?? '';
     for (const c of pod.spec?.initContainers ?? []) {
       const newest = instancesOf(state, c.name)[0];
       if (!newest) {
         await start(c, 'init', 0);
+        return this.prune(state, result);
+      }
+      if (isSidecar(c)) {
+        if (newest.state === 'running' && (this.d.helpers.isStarted(uid, c.name, newest.id) ?? true)) continue;
+        if (newest.state !== 'running') await this.restart(pod, c, 'init', newest, start, result);
         return this.prune(state, result);
       }
       if (newest.state === 'running') return this.prune(state, result);
@@ -120,6 +129,12 @@ export class PodSyncer {
       if (newest.state === 'exited' && policy === 'Never') return this.prune(state, result);
       await this.restart(pod, c, 'init', newest, start, result);
       return this.prune(state, result);
+    }
+
+    // sidecars keep running beside the app containers, whatever the pod's restartPolicy
+    for (const c of (pod.spec?.initContainers ?? []).filter(isSidecar)) {
+      const newest = instancesOf(state, c.name)[0];
+      if (newest && newest.state !== 'running') await this.restart(pod, c, 'init', newest, start, result);
     }
 
     for (const c of pod.spec?.containers ?? []) {
