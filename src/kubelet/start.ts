@@ -28,6 +28,9 @@ export interface KubeletOptions {
   /** A RestClient (not closed by stop()), or a kubeconfig path. */
   client?: RestClient;
   kubeconfig?: string;
+  /** Client rate limits with a kubeconfig (default 50 QPS, burst 100, as the kubelet's). */
+  apiQps?: number;
+  apiBurst?: number;
   nodeName: string;
   nodeIP: string;
   /** Where the kubelet keeps pod logs (<dataDir>/pods/logs/…) and pod state. */
@@ -64,7 +67,10 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   const logger = options.logger;
   const timings = resolveTimings(options.timings);
   const ownClient = !options.client;
-  const client = options.client ?? RestClient.fromKubeconfig(options.kubeconfig, { clock, logger: logger.child('client') });
+  // the kubelet's client limits (kubeAPIQPS 50, kubeAPIBurst 100), not client-go's 5/10
+  const client =
+    options.client ??
+    RestClient.fromKubeconfig(options.kubeconfig, { clock, logger: logger.child('client'), overrides: { qps: options.apiQps ?? 50, burst: options.apiBurst ?? 100 } });
   const api: KubeletApi = restKubeletApi(client);
   const runtime = options.runtime;
   const version = await runtime.version();
