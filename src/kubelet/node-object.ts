@@ -91,13 +91,17 @@ interface ConditionSpec {
   message: string;
 }
 
-/** The kubelet's healthy conditions (no pressure detection yet: always sufficient). */
-export function healthyConditions(): ConditionSpec[] {
+/** The kubelet's conditions (no pressure detection yet: always sufficient); Ready is False with
+ *  the kubelet's KubeletNotReady reason while `notReady` names a problem. */
+export function nodeConditions(notReady?: string): ConditionSpec[] {
+  const ready: ConditionSpec = notReady
+    ? { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: notReady }
+    : { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' };
   return [
     { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
     { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
     { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-    { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+    ready,
   ];
 }
 

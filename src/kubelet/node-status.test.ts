@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatTime } from '../api/meta.js';
 import { FakeClock } from '../util/clock.js';
 import { silentLogger } from '../util/log.js';
 import type { HostInfo } from './host-info.js';
@@ -98,6 +99,34 @@ describe('NodeStatusReporter', () => {
     const c = api.nodes.get('node-a')!.status!.conditions![0]!;
     assert.notEqual(c.lastHeartbeatTime, firstBeat);
     assert.equal(c.lastTransitionTime, firstBeat, 'transition time kept');
+    await r.stop();
+  });
+});
+
+describe('NodeStatusReporter readiness', () => {
+  it('reports Ready False with KubeletNotReady while the runtime is down, and True again after', async () => {
+    const clock = new FakeClock();
+    const api = new FakeKubeletApi();
+    let problem: string | undefined = 'container runtime is down: no socket';
+    const r = new NodeStatusReporter({
+      api,
+      clock,
+      logger: silentLogger,
+      identity: { nodeName: 'n', nodeIP: '10.0.0.5', labels: {}, taints: [], kubeletPort: 10250, containerRuntimeVersion: 'fake://1' },
+      host: () => host,
+      updateMs: 10_000,
+      reportMs: 300_000,
+      readinessProblem: async () => problem,
+    });
+    await r.start();
+    let ready = api.nodes.get('n')!.status!.conditions!.find((c) => c.type === 'Ready')!;
+    assert.deepEqual([ready.status, ready.reason, ready.message], ['False', 'KubeletNotReady', 'container runtime is down: no socket']);
+    problem = undefined;
+    await clock.step(10_000);
+    await r.sync();
+    ready = api.nodes.get('n')!.status!.conditions!.find((c) => c.type === 'Ready')!;
+    assert.equal(ready.status, 'True');
+    assert.equal(ready.lastTransitionTime, formatTime(clock.now()));
     await r.stop();
   });
 });

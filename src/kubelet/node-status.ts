@@ -10,7 +10,7 @@ import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { HostInfo } from './host-info.js';
 import type { KubeletApi } from './kubelet-api.js';
-import { defaultNodeLabels, healthyConditions, initialNode, nodeStatusFacts, stampConditions, type NodeIdentity } from './node-object.js';
+import { defaultNodeLabels, nodeConditions, initialNode, nodeStatusFacts, stampConditions, type NodeIdentity } from './node-object.js';
 
 export interface NodeStatusReporterOptions {
   api: KubeletApi;
@@ -20,6 +20,8 @@ export interface NodeStatusReporterOptions {
   host: () => HostInfo;
   updateMs: number;
   reportMs: number;
+  /** A reason the node is not ready (e.g. "container runtime is down"), checked on every update. */
+  readinessProblem?: () => Promise<string | undefined>;
   /** Registration retry backoff: first delay and cap. */
   registerBackoffMs?: { initialMs: number; maxMs: number };
 }
@@ -77,7 +79,8 @@ export class NodeStatusReporter {
     const now = this.o.clock.now();
     const facts = nodeStatusFacts(this.o.identity, this.o.host());
     const previous = this.lastPosted?.status.conditions ?? this.node?.status?.conditions;
-    const candidate: NodeStatus = { ...facts, conditions: stampConditions(healthyConditions(), previous, formatTime(now)) };
+    const problem = await this.o.readinessProblem?.();
+    const candidate: NodeStatus = { ...facts, conditions: stampConditions(nodeConditions(problem), previous, formatTime(now)) };
     const due = !this.lastPosted || now - this.lastPosted.at >= this.o.reportMs;
     if (!due && this.lastPosted && sameIgnoringHeartbeat(this.lastPosted.status, candidate)) return;
     this.node = await this.o.api.patchNodeStatus(this.o.identity.nodeName, candidate);

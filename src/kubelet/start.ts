@@ -97,6 +97,14 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     host,
     updateMs: timings.nodeStatusUpdateMs,
     reportMs: timings.nodeStatusReportMs,
+    readinessProblem: async () => {
+      try {
+        await runtime.version();
+        return undefined;
+      } catch (err) {
+        return `container runtime is down: ${(err as Error).message}`;
+      }
+    },
   });
   const lease = new NodeLease({
     api,
