@@ -198,6 +198,19 @@ describe('Kubelet', () => {
     assert.equal(runtime.running('proxy'), undefined, 'the sidecar is stopped with the pod');
   });
 
+  it('activeDeadlineSeconds: the pod fails with DeadlineExceeded and its containers stop', async () => {
+    const { clock, runtime, add, status, kubelet } = setup();
+    await add(pod('deadline', { activeDeadlineSeconds: 30 }));
+    assert.equal(status('deadline')!.phase, 'Running');
+    await clock.step(30_000);
+    await kubelet.idle();
+    const s = status('deadline')!;
+    assert.equal(s.phase, 'Failed');
+    assert.equal(s.reason, 'DeadlineExceeded');
+    assert.equal(s.message, 'Pod was active on the node longer than the specified deadline');
+    assert.equal(runtime.running('main'), undefined);
+  });
+
   it('a failed init container with restartPolicy Never fails the pod', async () => {
     const { runtime, add, sync, status } = setup();
     await add(pod('initfail', { restartPolicy: 'Never', initContainers: [{ name: 'first', image: 'busybox' }] }));

@@ -6,6 +6,7 @@
 // no API pod) drive workers too. All times come from the injected clock.
 
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { parseTime } from '../api/meta.js';
 import { isNotFound } from '../api/status-predicates.js';
 import type { EventRecorder } from '../client/events/index.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
@@ -150,6 +151,7 @@ export class Kubelet {
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, state);
     if (this.statuses.isTerminal(pod)) return this.finishTerminal(pod, state);
     if (!this.admitted.has(uid) && !this.admit(pod, state)) return;
+    if (this.pastActiveDeadline(pod)) return this.failPastDeadline(pod, state);
     const result = await this.syncer.sync(this.withStatus(pod), state);
     const after = await readRuntimePod(this.o.runtime, uid);
     const newest = new Map<string, ContainerRunState>();
@@ -159,8 +161,31 @@ export class Kubelet {
     this.o.helpers.syncProbes(pod, [...newest.values()], readySandbox(after)?.ips[0] ?? this.o.nodeIP);
     const status = this.generate(pod, after, result.reasons);
     this.statuses.set(pod, status);
-    if (isTerminalPhase(status.phase)) await this.finishTerminal(pod, after);
-    else if (result.requeueAfterMs !== undefined) this.workers.enqueueAfter(uid, result.requeueAfterMs);
+    if (isTerminalPhase(status.phase)) return this.finishTerminal(pod, after);
+    if (result.requeueAfterMs !== undefined) this.workers.enqueueAfter(uid, result.requeueAfterMs);
+    const deadline = this.activeDeadline(pod);
+    if (deadline !== undefined) this.workers.enqueueAfter(uid, Math.max(0, deadline - this.o.clock.now()));
+  }
+
+  /** When spec.activeDeadlineSeconds runs out, counted from the pod's startTime. */
+  private activeDeadline(pod: Pod): number | undefined {
+    const seconds = pod.spec?.activeDeadlineSeconds;
+    const start = parseTime(this.withStatus(pod).status?.startTime);
+    return seconds === undefined || start === undefined ? undefined : start + seconds * 1000;
+  }
+
+  private pastActiveDeadline(pod: Pod): boolean {
+    const deadline = this.activeDeadline(pod);
+    return deadline !== undefined && this.o.clock.now() >= deadline;
+  }
+
+  /** The kubelet's activeDeadlineSeconds handling: the pod fails with DeadlineExceeded, its containers stop. */
+  private async failPastDeadline(pod: Pod, state: RuntimePod): Promise<void> {
+    const message = 'Pod was active on the node longer than the specified deadline';
+    this.o.recorder?.event(pod, 'Normal', 'DeadlineExceeded', message);
+    await killPod(this.killDeps(), state, { pod, graceSeconds: gracePeriodSeconds(pod), remove: false });
+    const after = await readRuntimePod(this.o.runtime, pod.metadata?.uid ?? '');
+    this.statuses.set(pod, { ...this.generate(pod, after, new Map()), phase: 'Failed', reason: 'DeadlineExceeded', message });
   }
 
   private withStatus(pod: Pod): Pod {
