@@ -204,6 +204,7 @@ export class Kubelet {
       nodeIP: this.o.nodeIP,
       runtimeName: this.o.runtimeName,
       now: this.o.clock.now(),
+      apiConditions: pod.status?.conditions ?? [],
     });
   }
 

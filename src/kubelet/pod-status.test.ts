@@ -93,6 +93,18 @@ describe('generatePodStatus', () => {
     assert.equal(done.phase, 'Failed');
   });
 
+  it('Ready waits for readiness gates set on the API copy', () => {
+    const pod: Pod = { ...testPod('p', { readinessGates: [{ conditionType: 'example.com/lb' }] }) };
+    const run = { uid: 'u', sandboxes: [sandbox], containers: [instance({})] };
+    let s = generatePodStatus({ ...base, pod, runtime: run });
+    let ready = s.conditions!.find((c) => c.type === 'Ready')!;
+    assert.deepEqual([ready.status, ready.reason, ready.message], ['False', 'ReadinessGatesNotReady', 'corresponding condition of pod readiness gate "example.com/lb" does not exist.']);
+    assert.equal(s.conditions!.find((c) => c.type === 'ContainersReady')!.status, 'True');
+    s = generatePodStatus({ ...base, pod, runtime: run, apiConditions: [{ type: 'example.com/lb', status: 'True' }] });
+    ready = s.conditions!.find((c) => c.type === 'Ready')!;
+    assert.equal(ready.status, 'True');
+  });
+
   it('a readiness probe without a result leaves the container unready', () => {
     const pod = testPod('p', { containers: [{ name: 'main', image: 'busybox', readinessProbe: { exec: { command: ['true'] } } }] });
     const s = generatePodStatus({ ...base, pod, runtime: { uid: 'u', sandboxes: [sandbox], containers: [instance({})] } });

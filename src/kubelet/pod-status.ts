@@ -25,6 +25,8 @@ export interface StatusInputs {
   nodeIP: string;
   runtimeName: string;
   now: number;
+  /** The conditions on the API's copy of the pod (readiness gates are set there by others). */
+  apiConditions?: readonly PodCondition[];
 }
 
 export const isTerminalPhase = (phase: string | undefined): boolean => phase === 'Succeeded' || phase === 'Failed';
@@ -161,11 +163,22 @@ export function generatePodStatus(inputs: StatusInputs): PodStatus {
       : unready.length === 0
         ? condition(type, 'True', oldConditions, now)
         : condition(type, 'False', oldConditions, now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+  // Ready also needs every readiness gate's condition (set by others on the API's copy) True
+  const gateProblems = (pod.spec?.readinessGates ?? []).flatMap((g) => {
+    const c = (inputs.apiConditions ?? oldConditions).find((x) => x.type === g.conditionType);
+    if (!c) return [`corresponding condition of pod readiness gate "${g.conditionType}" does not exist.`];
+    return c.status === 'True' ? [] : [`the status of pod readiness gate "${g.conditionType}" is not "True", but ${c.status}`];
+  });
+  const ready = readiness('ContainersReady');
+  const podReady =
+    ready.status === 'True' && gateProblems.length > 0
+      ? condition('Ready', 'False', oldConditions, now, 'ReadinessGatesNotReady', gateProblems.join(', '))
+      : readiness('Ready');
   const conditions: PodCondition[] = [
     condition('PodReadyToStartContainers', sandbox && !isTerminalPhase(phase) ? 'True' : 'False', oldConditions, now),
     initialized,
-    readiness('Ready'),
-    readiness('ContainersReady'),
+    podReady,
+    ready,
     ...oldConditions.filter((c) => c.type === 'PodScheduled'),
   ];
 
