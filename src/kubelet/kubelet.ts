@@ -23,6 +23,7 @@ import { PodWorkers } from './pod-workers.js';
 import { readRuntimePod, readySandbox, runningContainers, type RuntimePod } from './runtime-pod.js';
 import type { ContainerRunState, PodHelpers } from './seams.js';
 import { StatusManager } from './status-manager.js';
+import { TerminationMessages } from './termination-message.js';
 import { PodSyncer } from './sync-pod.js';
 import type { KubeletTimings } from './timings.js';
 
@@ -56,6 +57,7 @@ export class Kubelet {
   private readonly syncer: PodSyncer;
   private readonly backoff: RestartBackoff;
   private readonly pleg: RelistPleg;
+  private readonly messages = new TerminationMessages();
   private timers: Timer[] = [];
 
   constructor(private readonly o: KubeletCoreOptions) {
@@ -197,7 +199,7 @@ export class Kubelet {
     const uid = pod.metadata?.uid ?? '';
     return generatePodStatus({
       pod: this.withStatus(pod),
-      runtime: state,
+      runtime: this.messages.apply(pod, state),
       reasons,
       isReady: (name, id) => this.o.helpers.isReady(uid, name, id),
       isStarted: (name, id) => this.o.helpers.isStarted(uid, name, id),
@@ -284,6 +286,7 @@ export class Kubelet {
       this.o.logger.info('removing pod no longer in the API', { uid });
       await killPod(this.killDeps(), state, { ...(last ? { pod: last } : {}), graceSeconds: grace, remove: true });
     }
+    this.messages.forget(state.containers.map((c) => c.id));
     this.gone.delete(uid);
     this.admitted.delete(uid);
     this.rejected.delete(uid);
