@@ -211,6 +211,25 @@ describe('Kubelet', () => {
     assert.equal(runtime.running('main'), undefined);
   });
 
+  it('a new sandbox runs the init containers again, restart counts carrying on', async () => {
+    const { runtime, add, sync, status } = setup();
+    await add(pod('resandbox', { initContainers: [{ name: 'first', image: 'busybox' }] }));
+    runtime.exit(runtime.running('first')!.id, 0);
+    await sync('resandbox');
+    assert.ok(runtime.running('main'));
+    // the sandbox dies (its containers with it)
+    await runtime.stopPodSandbox([...runtime.sandboxes.keys()][0]!);
+    await sync('resandbox');
+    assert.equal(runtime.sandboxes.size, 2);
+    assert.ok(runtime.running('first'), 'the init container runs again in the new sandbox');
+    assert.equal(runtime.running('first')!.metadata.attempt, 1);
+    assert.equal(runtime.running('main'), undefined, 'the app waits for the init containers');
+    runtime.exit(runtime.running('first')!.id, 0);
+    await sync('resandbox');
+    assert.equal(runtime.running('main')!.metadata.attempt, 1);
+    assert.equal(status('resandbox')!.containerStatuses![0]!.restartCount, 1);
+  });
+
   it('a failed init container with restartPolicy Never fails the pod', async () => {
     const { runtime, add, sync, status } = setup();
     await add(pod('initfail', { restartPolicy: 'Never', initContainers: [{ name: 'first', image: 'busybox' }] }));

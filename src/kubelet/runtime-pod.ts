@@ -9,8 +9,8 @@ export interface RuntimePod {
   uid: string;
   /** Newest first. */
   sandboxes: PodSandboxStatus[];
-  /** Every container of the pod, newest first. */
-  containers: ContainerStatus[];
+  /** Every container of the pod, newest first, with the sandbox it belongs to. */
+  containers: (ContainerStatus & { podSandboxId?: string })[];
 }
 
 const newestFirst = <T extends { createdAt: number }>(a: T, b: T) => b.createdAt - a.createdAt;
@@ -22,8 +22,9 @@ export async function readRuntimePod(runtime: ContainerRuntime, uid: string): Pr
     runtime.listContainers({ labelSelector: selector }),
   ]);
   const sandboxes = await statuses(sandboxList.map((s) => () => runtime.podSandboxStatus(s.id)));
-  const containers = await statuses(containerList.map((c) => () => runtime.containerStatus(c.id)));
-  sandboxes.sort(newestFirst);
+  const sandboxOf = new Map(containerList.map((c) => [c.id, c.podSandboxId]));
+  const containers = (await statuses(containerList.map((c) => () => runtime.containerStatus(c.id)))).map((c) => ({ ...c, podSandboxId: sandboxOf.get(c.id) }));
+  sandboxes.sort((a, b) => newestFirst(a, b) || b.metadata.attempt - a.metadata.attempt);
   containers.sort((a, b) => newestFirst(a, b) || b.metadata.attempt - a.metadata.attempt);
   return { uid, sandboxes, containers };
 }

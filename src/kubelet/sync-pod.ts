@@ -96,7 +96,7 @@ export class PodSyncer {
       const config = sandboxConfig(pod, attempt, this.d.logRoot);
       const id = await this.d.runtime.runPodSandbox(config);
       sandbox = await this.d.runtime.podSandboxStatus(id);
-      state = { ...state, sandboxes: [sandbox, ...state.sandboxes], containers: state.containers.filter((c) => c.state === 'exited') };
+      state = { ...state, sandboxes: [sandbox, ...state.sandboxes] };
     }
     const config = sandboxConfig(pod, sandbox.metadata.attempt, this.d.logRoot);
     let mounted: Map<string, string>;
@@ -110,25 +110,34 @@ export class PodSyncer {
     }
     const addresses = { podIPs: sandbox.ips, hostIPs: [this.d.nodeIP] };
     const start = (c: Container, kind: ContainerKind, attempt: number) => this.start(pod, sandbox!.id, config, c, kind, attempt, mounted, result, addresses);
+    // progress is judged within the current sandbox: a new sandbox runs the init containers again;
+    // restart counts carry on from earlier instances
+    const all = state;
+    const sandboxId = sandbox.id;
+    state = { ...state, containers: state.containers.filter((c) => c.podSandboxId === undefined || c.podSandboxId === sandboxId) };
+    const firstAttempt = (name: string) => {
+      const previous = instancesOf(all, name)[0];
+      return previous ? previous.metadata.attempt + 1 : 0;
+    };
 
     // init containers, one at a time; a sidecar (restartPolicy Always) only has to have started
     const uid = pod.metadata?.uid ?? '';
     for (const c of pod.spec?.initContainers ?? []) {
       const newest = instancesOf(state, c.name)[0];
       if (!newest) {
-        await start(c, 'init', 0);
-        return this.prune(state, result);
+        await start(c, 'init', firstAttempt(c.name));
+        return this.prune(all, result);
       }
       if (isSidecar(c)) {
         if (newest.state === 'running' && (this.d.helpers.isStarted(uid, c.name, newest.id) ?? true)) continue;
         if (newest.state !== 'running') await this.restart(pod, c, 'init', newest, start, result);
-        return this.prune(state, result);
+        return this.prune(all, result);
       }
-      if (newest.state === 'running') return this.prune(state, result);
+      if (newest.state === 'running') return this.prune(all, result);
       if (newest.state === 'exited' && newest.exitCode === 0) continue;
-      if (newest.state === 'exited' && policy === 'Never') return this.prune(state, result);
+      if (newest.state === 'exited' && policy === 'Never') return this.prune(all, result);
       await this.restart(pod, c, 'init', newest, start, result);
-      return this.prune(state, result);
+      return this.prune(all, result);
     }
 
     // sidecars keep running beside the app containers, whatever the pod's restartPolicy
@@ -140,7 +149,7 @@ export class PodSyncer {
     for (const c of pod.spec?.containers ?? []) {
       let newest = instancesOf(state, c.name)[0];
       if (!newest) {
-        await start(c, 'app', 0);
+        await start(c, 'app', firstAttempt(c.name));
         continue;
       }
       if (newest.state === 'running' && this.d.helpers.livenessFailed(pod.metadata?.uid ?? '', c.name)) {
@@ -158,7 +167,7 @@ export class PodSyncer {
       await this.d.runtime.removeContainer(newest.id);
       await start(c, 'app', newest.metadata.attempt);
     }
-    return this.prune(state, result);
+    return this.prune(all, result);
   }
 
   private async restart(
