@@ -167,7 +167,8 @@ export class LocalPathProvisioner {
       await mkdir(path, { recursive: true, mode: 0o777 });
       this.logger.info('provisioned local-path volume', { claim: nsName, volume: pv.metadata?.name, path });
     }
-    if (pv.spec?.claimRef?.uid !== claim.metadata?.uid) return;
+    // The node that holds the volume finishes the binding.
+    if (pv.spec?.claimRef?.uid !== claim.metadata?.uid || nodeOf(pv) !== this.options.nodeName) return;
     if (pv.status?.phase !== 'Bound') pv = await this.volumeApi.updateStatus({ ...pv, status: BOUND_VOLUME_STATUS });
     let current = claim;
     if (!current.spec?.volumeName) {
