@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Clock } from '../../util/clock.js';
 import type { ExecSyncResult, StreamOptions, StreamSession } from '../runtime.js';
-import { exitCodeOf, launch } from './launch.js';
+import { exitCodeOf, launch, type StdioEntry } from './launch.js';
 import { signalGroup } from './proc.js';
 import { resizeTerminal } from './pty.js';
 
@@ -26,9 +26,7 @@ export class ExecTimeoutError extends Error {
   }
 }
 
-type Stdio = ['ignore' | 'pipe', 'ignore' | 'pipe', 'ignore' | 'pipe'];
-
-function start(ctx: ExecContext, cmd: string[], stdio: Stdio, tty = false): { child: ChildProcess; exit: Promise<number> } {
+function start(ctx: ExecContext, cmd: string[], stdio: [StdioEntry, StdioEntry, StdioEntry], tty = false): { child: ChildProcess; exit: Promise<number> } {
   const child = launch({ argv: cmd, env: ctx.env, cwd: ctx.cwd, cgroupProcs: ctx.cgroupProcs, stdio, tty });
   const exit = new Promise<number>((resolve, reject) => {
     child.once('error', reject);

@@ -2,31 +2,24 @@
 // (PATH defaulted, KITE_ROOT and HOSTNAME added when absent), the container's working directory,
 // the executable looked up on the container's PATH (a missing one is an error at start, as runc
 // reports it), in its own session and process group, joined to the container's cgroups before it
-// runs a single instruction of the command. A tiny /bin/sh wrapper does the joining; for a
-// container's main process it also stays as the group's init, ignoring SIGTERM/SIGINT/SIGHUP itself
-// (the command still gets them) and writing the command's exit code to a file, so a runtime that
-// restarts can still learn how a container it was not watching ended. With tty, the command runs
-// on a pseudo-terminal (pty.ts).
+// runs a single instruction of the command (kite-init, init.ts, does the joining and, for a main
+// process, waits for the command and records its exit code). With tty, the command runs on a
+// pseudo-terminal (pty.ts).
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { KeyValue } from '../runtime.js';
+import { INIT_SCRIPT } from './init.js';
 import { onPseudoTerminal } from './pty.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-// $1: exit-code file or "-" (exec the command in place); then cgroup.procs files up to "--"; then argv.
-const WRAPPER = [
-  'f=$1; shift',
-  'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift',
-  '[ "$f" = - ] && exec "$@"',
-  'trap : TERM INT HUP',
-  '"$@"; c=$?',
-  'echo $c > "$f"',
-  'exit $c',
-].join('\n');
+/** The interpreter of kite-init: Debian's Essential perl-base. */
+const PERL = '/usr/bin/perl';
+
+export type StdioEntry = 'pipe' | 'ignore' | number;
 
 export interface LaunchSpec {
   argv: string[];
@@ -36,9 +29,11 @@ export interface LaunchSpec {
   cgroupProcs: string[];
   /** Run the command on a pseudo-terminal (stdout and stderr merged). */
   tty?: boolean;
-  /** For a container's main process: where the wrapper records the exit code. */
+  /** For a container's main process: where kite-init records the exit code. The command's pid is
+   *  then reported on the child's stdio[3], a pipe launch adds. */
   exitCodeFile?: string;
-  stdio: StdioOptions;
+  /** stdin, stdout, stderr: a pipe, nothing, or an fd to hand over. */
+  stdio: [StdioEntry, StdioEntry, StdioEntry];
 }
 
 /** The environment a container's processes get: exactly its envs, plus defaults when absent. */
@@ -65,17 +60,18 @@ export function resolveExecutable(name: string, path: string, cwd: string): stri
   throw new Error(name.includes('/') ? `exec: "${name}": no such executable file` : `exec: "${name}": executable file not found in $PATH`);
 }
 
-/** Spawns the process (detached: own session and process group) through the wrapper. */
+/** Spawns the process through kite-init, detached (own session and process group). */
 export function launch(spec: LaunchSpec): ChildProcess {
   const [name, ...args] = spec.argv;
   if (!name) throw new Error('no command');
   const file = resolveExecutable(name, spec.env.PATH ?? DEFAULT_PATH, spec.cwd);
   const argv = spec.tty ? onPseudoTerminal(resolveExecutable('script', DEFAULT_PATH, '/'), [file, ...args]) : [file, ...args];
-  return spawn('/bin/sh', ['-c', WRAPPER, 'kite-init', spec.exitCodeFile ?? '-', ...spec.cgroupProcs, '--', ...argv], {
+  const stdio: StdioOptions = spec.exitCodeFile ? [...spec.stdio, 'pipe'] : spec.stdio;
+  return spawn(PERL, ['-e', INIT_SCRIPT, spec.exitCodeFile ?? '-', ...spec.cgroupProcs, '--', ...argv], {
     cwd: spec.cwd,
     env: spec.env,
     detached: true,
-    stdio: spec.stdio,
+    stdio,
     argv0: 'kite-init',
   });
 }

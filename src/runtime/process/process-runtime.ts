@@ -129,7 +129,10 @@ export class ProcessRuntime implements ContainerRuntime {
       const live: Live = { execs: new Set() };
       this.live.set(c.id, live);
       if (c.state !== 'running') continue;
-      const main = c.pid !== undefined ? MainProcess.adopt(c.pid, c.pidStartTime ?? 0, this.exitCodeFile(c.id), this.clock) : undefined;
+      const main =
+        c.pid !== undefined && c.initPid !== undefined
+          ? MainProcess.adopt({ pid: c.pid, startTime: c.pidStartTime ?? 0 }, { pid: c.initPid, startTime: c.initStartTime ?? 0 }, this.exitCodeFile(c.id), this.clock)
+          : undefined;
       if (main) {
         live.main = main;
         live.groupTrusted = true;
@@ -269,7 +272,8 @@ export class ProcessRuntime implements ContainerRuntime {
     } finally {
       for (const fd of fds) closeFd(fd);
     }
-    Object.assign(c, { state: 'running', startedAt: this.clock.now(), pid: live.main.pid, pidStartTime: live.main.startTime });
+    const { command, init } = live.main;
+    Object.assign(c, { state: 'running', startedAt: this.clock.now(), pid: command.pid, pidStartTime: command.startTime, initPid: init.pid, initStartTime: init.startTime });
     this.store.saveContainer(c);
     live.finished = live.main.exited.then((code) => this.finish(c, code));
     if (c.config.tty) resizeTerminal(live.main.pid, 80, 24, this.clock);

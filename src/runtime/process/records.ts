@@ -31,10 +31,13 @@ export interface ContainerRecord {
   exitCode: number;
   reason: string;
   message: string;
-  /** The main process (the init wrapper; its pid is also the process group id) once started. */
+  /** The command once started; its pid is also the container's process group id. */
   pid?: number;
   /** Its start time from /proc/<pid>/stat, telling it apart from a later process with the same pid. */
   pidStartTime?: number;
+  /** kite-init, which waits for the command and records its exit code, and its start time. */
+  initPid?: number;
+  initStartTime?: number;
   cgroups?: CgroupDirs;
   /** The runtime sent SIGKILL itself (so a kill is not mistaken for an OOM kill). */
   killedByRuntime?: boolean;

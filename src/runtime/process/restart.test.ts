@@ -48,7 +48,7 @@ for (const cgroups of ['auto', 'off'] as const) {
       assert.deepEqual(readLog(doneStatus.logPath).map((r) => r[2]), ['finished']);
       await waitForState(second, waiter, 'exited');
       const waiterStatus = await second.containerStatus(waiter);
-      assert.equal(waiterStatus.exitCode, 3, 'exit code recorded by the init wrapper');
+      assert.equal(waiterStatus.exitCode, 3, 'exit code recorded by kite-init');
       assert.equal(waiterStatus.reason, 'Error');
       assert.equal(isProcessAlive(leftover), false, 'what the waiter left behind is killed');
       assert.equal((await second.containerStatus(ticker)).state, 'running');
@@ -65,7 +65,7 @@ for (const cgroups of ['auto', 'off'] as const) {
       assert.equal(isProcessAlive(tickerPid), false);
       const tickerStatus = await second.containerStatus(ticker);
       assert.equal(tickerStatus.state, 'exited');
-      assert.equal(tickerStatus.exitCode, 143, 'SIGTERM, as recorded by the init wrapper');
+      assert.equal(tickerStatus.exitCode, 143, 'SIGTERM, as recorded by kite-init');
       assert.ok(isProcessAlive(sleeperPid));
       await second.stopPodSandbox(sb);
       assert.equal(isProcessAlive(sleeperPid), false, 'stopping the pod kills an adopted container');
