@@ -7,3 +7,4 @@ export { DEFAULT_TIMINGS, resolveTimings, type KubeletTimings } from './timings.
 export { KUBELET_VERSION } from './node-object.js';
 export { restKubeletApi, type KubeletApi } from './kubelet-api.js';
 export { basicPodHelpers, ContainerReasonError, type PodHelpers, type ContainerRunConfig } from './seams.js';
+export { PodLookup, type ContainerLocation } from './pod-lookup.js';

@@ -73,6 +73,20 @@ describe('Kubelet', () => {
     assert.deepEqual(cond, { PodReadyToStartContainers: 'True', Initialized: 'True', Ready: 'True', ContainersReady: 'True', PodScheduled: 'True' });
   });
 
+  it('finds containers, their previous instance and logs, and the sandbox (for the kubelet API)', async () => {
+    const { runtime, add, sync, kubelet } = setup();
+    await add(pod('logs'));
+    runtime.exit(runtime.running('main')!.id, 1);
+    await sync('logs');
+    const where = await kubelet.lookup.findContainer('default', 'logs', 'main');
+    assert.equal(where?.containerId, runtime.running('main')!.id);
+    assert.match(where?.logPath ?? '', /default_logs_uid-logs\/main\/1\.log$/);
+    assert.match(where?.previousLogPath ?? '', /default_logs_uid-logs\/main\/0\.log$/);
+    assert.equal(await kubelet.lookup.findPodSandbox('default', 'logs'), [...runtime.sandboxes.keys()][0]);
+    assert.equal(await kubelet.lookup.findContainer('default', 'nope', 'main'), undefined);
+    assert.deepEqual(kubelet.lookup.listPods().map((p) => p.metadata?.name), ['logs']);
+  });
+
   it('posts status only when it changed, and a sync against a running pod starts nothing', async () => {
     const { runtime, api, add, sync } = setup();
     await add(pod('web'));

@@ -19,6 +19,7 @@ import type { KubeletApi } from './kubelet-api.js';
 import { ANNOTATION_GRACE_PERIOD, LABEL_POD_UID, podIdentity } from './labels.js';
 import { RelistPleg } from './pleg.js';
 import { generatePodStatus, isTerminalPhase } from './pod-status.js';
+import { PodLookup } from './pod-lookup.js';
 import { PodWorkers } from './pod-workers.js';
 import { readRuntimePod, readySandbox, runningContainers, type RuntimePod } from './runtime-pod.js';
 import type { ContainerRunState, PodHelpers } from './seams.js';
@@ -58,6 +59,8 @@ export class Kubelet {
   private readonly backoff: RestartBackoff;
   private readonly pleg: RelistPleg;
   private readonly messages = new TerminationMessages();
+  /** Where the pods' containers and logs are (what the kubelet API serves from). */
+  readonly lookup: PodLookup;
   private timers: Timer[] = [];
 
   constructor(private readonly o: KubeletCoreOptions) {
@@ -74,6 +77,7 @@ export class Kubelet {
       nodeIP: o.nodeIP,
       ...(o.recorder ? { recorder: o.recorder } : {}),
     });
+    this.lookup = new PodLookup(o.runtime, () => [...this.pods.keys()].map((uid) => this.pod(uid)!));
     this.pleg = new RelistPleg(o.runtime, o.clock, o.logger.child('pleg'), (uid) => this.workers.enqueue(uid));
   }
 

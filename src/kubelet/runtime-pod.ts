@@ -10,8 +10,10 @@ export interface RuntimePod {
   /** Newest first. */
   sandboxes: PodSandboxStatus[];
   /** Every container of the pod, newest first, with the sandbox it belongs to. */
-  containers: (ContainerStatus & { podSandboxId?: string })[];
+  containers: RuntimeContainer[];
 }
+
+export type RuntimeContainer = ContainerStatus & { podSandboxId?: string };
 
 const newestFirst = <T extends { createdAt: number }>(a: T, b: T) => b.createdAt - a.createdAt;
 
@@ -40,7 +42,7 @@ async function statuses<T>(calls: (() => Promise<T>)[]): Promise<T[]> {
 }
 
 /** The instances of one container, newest first. */
-export function instancesOf(pod: RuntimePod, name: string): ContainerStatus[] {
+export function instancesOf(pod: RuntimePod, name: string): RuntimeContainer[] {
   return pod.containers.filter((c) => (c.labels[LABEL_CONTAINER_NAME] ?? c.metadata.name) === name);
 }
 
@@ -50,6 +52,6 @@ export function readySandbox(pod: RuntimePod): PodSandboxStatus | undefined {
   return s?.state === 'ready' ? s : undefined;
 }
 
-export function runningContainers(pod: RuntimePod): ContainerStatus[] {
+export function runningContainers(pod: RuntimePod): RuntimeContainer[] {
   return pod.containers.filter((c) => c.state === 'running' || c.state === 'created');
 }
