@@ -55,6 +55,7 @@ export interface KubeletOptions {
 export interface RunningKubelet {
   readonly nodeName: string;
   readonly kubelet: Kubelet;
+  readonly runtime: ContainerRuntime;
   /** Resolves once the node is registered and the pod source has synced. */
   readonly started: Promise<void>;
   /** The registered Node, once registered. */
@@ -171,6 +172,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   return {
     nodeName: options.nodeName,
     kubelet,
+    runtime,
     started,
     node: () => reporter.registered,
     stop() {
