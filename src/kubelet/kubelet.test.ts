@@ -264,6 +264,21 @@ describe('Kubelet', () => {
     assert.equal(status('cfg')!.phase, 'Pending');
   });
 
+  it('a failed pull: ErrImagePull, then ImagePullBackOff, then a retry after the backoff', async () => {
+    const { clock, runtime, add, sync, status, kubelet } = setup();
+    runtime.failPull.push(new Error('registry unreachable'));
+    await add(pod('pull', { containers: [{ name: 'main', image: 'remote/app:1' }] }));
+    let w = status('pull')!.containerStatuses![0]!.state?.waiting;
+    assert.equal(w?.reason, 'ErrImagePull');
+    assert.equal(w?.message, 'Failed to pull image "remote/app:1": registry unreachable');
+    await sync('pull');
+    w = status('pull')!.containerStatuses![0]!.state?.waiting;
+    assert.deepEqual([w?.reason, w?.message], ['ImagePullBackOff', 'Back-off pulling image "remote/app:1"']);
+    await clock.step(1_000);
+    await kubelet.idle();
+    assert.ok(runtime.running('main'), 'pulled and started after the backoff');
+  });
+
   it('pulls per imagePullPolicy', async () => {
     const { runtime, add } = setup();
     await add(pod('p1', { containers: [{ name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent' }] }));

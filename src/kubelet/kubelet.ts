@@ -72,6 +72,7 @@ export class Kubelet {
       runtime: o.runtime,
       helpers: o.helpers,
       backoff: this.backoff,
+      clock: o.clock,
       logger: o.logger.child('sync'),
       logRoot: o.logRoot,
       nodeIP: o.nodeIP,
@@ -296,6 +297,7 @@ export class Kubelet {
     this.rejected.delete(uid);
     this.statuses.forget(uid);
     this.backoff.forget(`${uid}/`);
+    this.syncer.forget(uid);
     this.workers.forget(uid);
   }
 

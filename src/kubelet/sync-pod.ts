@@ -9,6 +9,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { Quantity } from '../api/quantity.js';
 import type { ContainerRuntime, ContainerStatus, PodSandboxConfig } from '../runtime/runtime.js';
 import type { EventRecorder } from '../client/events/index.js';
+import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { goDuration, type RestartBackoff } from './backoff.js';
 import {
@@ -28,6 +29,7 @@ export interface SyncPodDeps {
   runtime: ContainerRuntime;
   helpers: PodHelpers;
   backoff: RestartBackoff;
+  clock: Clock;
   logger: Logger;
   recorder?: EventRecorder;
   /** Container logs live under <logRoot>/<ns>_<name>_<uid>/<container>/<attempt>.log. */
@@ -81,7 +83,15 @@ export function pullPolicy(c: Container): string {
 }
 
 export class PodSyncer {
+  /** When each pod's pull of an image last failed ("<uid>/pull/<image>"). */
+  private readonly pullFailures = new Map<string, number>();
+
   constructor(private readonly d: SyncPodDeps) {}
+
+  /** Forgets a pod's pull failures (the pod went away). */
+  forget(uid: string): void {
+    for (const key of this.pullFailures.keys()) if (key.startsWith(`${uid}/`)) this.pullFailures.delete(key);
+  }
 
   async sync(pod: Pod, state: RuntimePod): Promise<SyncPodResult> {
     const result: SyncPodResult = { reasons: new Map() };
@@ -207,17 +217,32 @@ export class PodSyncer {
     const image = c.image ?? '';
     const fail = (reason: string, message: string) => {
       result.reasons.set(c.name, { reason, message });
-      this.d.recorder?.event(pod, 'Warning', reason === 'ErrImageNeverPull' ? 'ErrImageNeverPull' : 'Failed', message);
+      const event = reason === 'ErrImageNeverPull' ? 'ErrImageNeverPull' : reason === 'ImagePullBackOff' ? 'BackOff' : 'Failed';
+      this.d.recorder?.event(pod, reason === 'ImagePullBackOff' ? 'Normal' : 'Warning', event, message);
     };
     const policy = pullPolicy(c);
     const present = await this.d.runtime.imageStatus(image);
     if (policy === 'Never' && !present) return fail('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
     if (policy === 'Always' || !present) {
+      // a failed pull is retried with backoff: ErrImagePull, then ImagePullBackOff until the delay passes
+      const pullKey = `${pod.metadata?.uid}/pull/${image}`;
+      const failedAt = this.pullFailures.get(pullKey);
+      if (failedAt !== undefined) {
+        const wait = this.d.backoff.remaining(pullKey, failedAt);
+        if (wait > 0) {
+          result.requeueAfterMs = Math.min(result.requeueAfterMs ?? Infinity, wait);
+          return fail('ImagePullBackOff', `Back-off pulling image "${image}"`);
+        }
+      }
       try {
         this.d.recorder?.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
         await this.d.runtime.pullImage(image, undefined, sandboxConfig);
         this.d.recorder?.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}"`);
+        this.pullFailures.delete(pullKey);
       } catch (err) {
+        this.d.backoff.next(pullKey);
+        this.pullFailures.set(pullKey, this.d.clock.now());
+        result.requeueAfterMs = Math.min(result.requeueAfterMs ?? Infinity, this.d.backoff.delay(pullKey));
         return fail('ErrImagePull', `Failed to pull image "${image}": ${(err as Error).message}`);
       }
     }
