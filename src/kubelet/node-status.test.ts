@@ -39,6 +39,10 @@ function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key
     host: () => host,
     updateMs: 10_000,
     reportMs: 300_000,
+    images: async () => [
+      { names: ['docker.io/library/small:1'], sizeBytes: 10 },
+      { names: ['docker.io/library/big:1'], sizeBytes: 1000 },
+    ],
   });
 }
 
@@ -63,6 +67,7 @@ describe('NodeStatusReporter', () => {
     assert.equal(n.status?.nodeInfo?.containerRuntimeVersion, 'fake://0.0.1');
     assert.equal(n.status?.nodeInfo?.kubeletVersion, 'v1.32.0-kite.0.1.0');
     assert.equal(n.status?.daemonEndpoints?.kubeletEndpoint?.Port, 10250);
+    assert.deepEqual(n.status?.images?.map((i) => i.names?.[0]), ['docker.io/library/big:1', 'docker.io/library/small:1']);
     const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
     assert.equal(ready?.status, 'True');
     assert.equal(ready?.reason, 'KubeletReady');

@@ -12,6 +12,8 @@ import type { HostInfo } from './host-info.js';
 import type { KubeletApi } from './kubelet-api.js';
 import { defaultNodeLabels, nodeConditions, initialNode, nodeStatusFacts, stampConditions, type NodeIdentity } from './node-object.js';
 
+const MAX_IMAGES = 50;
+
 export interface NodeStatusReporterOptions {
   api: KubeletApi;
   clock: Clock;
@@ -22,6 +24,8 @@ export interface NodeStatusReporterOptions {
   reportMs: number;
   /** A reason the node is not ready (e.g. "container runtime is down"), checked on every update. */
   readinessProblem?: () => Promise<string | undefined>;
+  /** The images on the node (status.images, largest first, at most 50 as the kubelet reports). */
+  images?: () => Promise<NonNullable<NodeStatus['images']>>;
   /** Registration retry backoff: first delay and cap. */
   registerBackoffMs?: { initialMs: number; maxMs: number };
 }
@@ -80,7 +84,12 @@ export class NodeStatusReporter {
     const facts = nodeStatusFacts(this.o.identity, this.o.host());
     const previous = this.lastPosted?.status.conditions ?? this.node?.status?.conditions;
     const problem = await this.o.readinessProblem?.();
-    const candidate: NodeStatus = { ...facts, conditions: stampConditions(nodeConditions(problem), previous, formatTime(now)) };
+    const images = await this.o.images?.().catch(() => undefined);
+    const candidate: NodeStatus = {
+      ...facts,
+      conditions: stampConditions(nodeConditions(problem), previous, formatTime(now)),
+      ...(images ? { images: [...images].sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0)).slice(0, MAX_IMAGES) } : {}),
+    };
     const due = !this.lastPosted || now - this.lastPosted.at >= this.o.reportMs;
     if (!due && this.lastPosted && sameIgnoringHeartbeat(this.lastPosted.status, candidate)) return;
     this.node = await this.o.api.patchNodeStatus(this.o.identity.nodeName, candidate);

@@ -98,6 +98,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     host,
     updateMs: timings.nodeStatusUpdateMs,
     reportMs: timings.nodeStatusReportMs,
+    images: async () => (await runtime.listImages()).map((i) => ({ names: [...i.repoDigests, ...i.repoTags], sizeBytes: i.sizeBytes })),
     readinessProblem: async () => {
       try {
         await runtime.version();
