@@ -47,7 +47,8 @@ export function parseTaints(text: string): Taint[] {
 }
 
 export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
-  const nodeName = (options.nodeName ?? hostname()).toLowerCase();
+  // a node name is a DNS subdomain: host names with other characters are made to fit
+  const nodeName = options.nodeName ?? hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-');
   const runtime = await createProcessRuntime({
     rootDir: join(options.dataDir, 'runtime'),
     nodeIp: options.nodeIP,
