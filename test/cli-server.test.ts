@@ -21,7 +21,7 @@ describe('kite server', () => {
 
   it('opens the embedded SQLite store in its data dir and exits 0 on SIGTERM', async () => {
     const dir = tempDir();
-    const server = startKite(['server', '--data-dir', dir, '--port', '0']);
+    const server = startKite(['server', '--disable-agent', '--data-dir', dir, '--port', '0']);
     await server.waitFor(/ready/);
     assert.match(server.stderr(), /store="sqlite"/);
     assert.ok(existsSync(join(dir, 'db', 'state.db')));
@@ -34,7 +34,7 @@ describe('kite server', () => {
   });
 
   it('exits 0 on SIGINT too', async () => {
-    const server = startKite(['server', '--data-dir', tempDir()]);
+    const server = startKite(['server', '--disable-agent', '--data-dir', tempDir()]);
     await server.waitFor(/ready/);
     server.kill('SIGINT');
     assert.equal(await server.exited, 0);
@@ -42,9 +42,9 @@ describe('kite server', () => {
 
   it('refuses a second server on the same data dir, naming the cause', async () => {
     const dir = tempDir();
-    const first = startKite(['server', '--data-dir', dir]);
+    const first = startKite(['server', '--disable-agent', '--data-dir', dir]);
     await first.waitFor(/ready/);
-    const second = startKite(['server', '--data-dir', dir]);
+    const second = startKite(['server', '--disable-agent', '--data-dir', dir]);
     assert.notEqual(await second.exited, 0);
     assert.match(second.stderr(), /state\.db/);
     first.kill();
@@ -54,7 +54,7 @@ describe('kite server', () => {
   it('runs on a real etcd with --store etcd', async () => {
     const etcd = await startEtcd();
     try {
-      const server = startKite(['server', '--data-dir', tempDir(), '--store', 'etcd', '--etcd-servers', etcd.endpoint]);
+      const server = startKite(['server', '--disable-agent', '--data-dir', tempDir(), '--store', 'etcd', '--etcd-servers', etcd.endpoint]);
       await server.waitFor(/ready/);
       assert.match(server.stderr(), /store="etcd"/);
       server.kill();
@@ -66,7 +66,7 @@ describe('kite server', () => {
 
   it('runs the scheduler by default: a pod lands on a ready node', async () => {
     const dir = tempDir();
-    const server = startKite(['server', '--data-dir', dir, '--port', '0']);
+    const server = startKite(['server', '--disable-agent', '--data-dir', dir, '--port', '0']);
     try {
       await server.waitFor(/ready/, 60_000);
       const kubeconfig = join(dir, 'admin.kubeconfig');
@@ -96,7 +96,7 @@ describe('kite server', () => {
 
   it('runs `kite scheduler` alone against a server, with /healthz and /metrics', async () => {
     const dir = tempDir();
-    const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager']);
+    const server = startKite(['server', '--disable-agent', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager']);
     try {
       await server.waitFor(/ready/, 60_000);
       const scheduler = startKite(['scheduler', '--kubeconfig', join(dir, 'admin.kubeconfig'), '--metrics-port', '0']);

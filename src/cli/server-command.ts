@@ -2,7 +2,8 @@
 // default, or etcd) with periodic compaction, creates or reuses the cluster's certificates, serves
 // the Kubernetes API over HTTPS, writes DIR/admin.kubeconfig, and shuts down gracefully on
 // SIGTERM/SIGINT. Runs the scheduler and the controller manager (each under leader election)
-// unless --disable-scheduler / --disable-controller-manager.
+// unless --disable-scheduler / --disable-controller-manager, and a kubelet for this node on the
+// process runtime unless --disable-agent.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
@@ -23,6 +24,7 @@ import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
+import { startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
 
 interface ServerFlags extends ControllerFlags {
   dataDir: string;
@@ -37,11 +39,24 @@ interface ServerFlags extends ControllerFlags {
   etcdServers?: string;
   sqliteSync: 'full' | 'normal' | 'off';
   compactionInterval: number;
+  disableAgent?: boolean;
+  nodeName?: string;
+  nodeIp?: string;
+  registerWithTaints?: string;
+  controlPlaneTaint?: boolean;
+  nodeStatusUpdateFrequency: number;
+  nodeStatusReportFrequency: number;
+  nodeLeaseDurationSeconds: number;
 }
 
 const port = (text: string): number => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0-65535');
+  return n;
+};
+const positiveInt = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
   return n;
 };
 const duration = (text: string): number => {
@@ -70,7 +85,15 @@ export function serverCommand(): Command {
         .choices(['full', 'normal', 'off'])
         .default('full'),
     )
-    .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000);
+    .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000)
+    .option('--disable-agent', 'do not run a kubelet for this node in this process')
+    .option('--node-name <name>', "this node's name (default: the host name)")
+    .option('--node-ip <ip>', "this node's InternalIP (default: the advertise or bind address)")
+    .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
+    .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule')
+    .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
+    .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
+    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40);
   return addControllerFlags(command).action((flags: ServerFlags) => runServer(flags));
 }
 
@@ -159,11 +182,32 @@ async function runServer(flags: ServerFlags): Promise<void> {
         controllers: controllerSelection(flags),
         settings: controllerSettings(flags),
       });
+  let agent: NodeAgent | undefined;
+  if (!flags.disableAgent) {
+    const taints = parseTaints(flags.registerWithTaints ?? '');
+    if (flags.controlPlaneTaint) taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    agent = await startNodeAgent({
+      kubeconfig: dirs.adminKubeconfig,
+      dataDir: dirs.root,
+      ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
+      nodeIP: flags.nodeIp ?? flags.advertiseAddress ?? clientHost,
+      nodeLabels: { 'node-role.kubernetes.io/control-plane': 'true' },
+      taints,
+      logger: log.child('kubelet'),
+      timings: {
+        nodeStatusUpdateMs: flags.nodeStatusUpdateFrequency,
+        nodeStatusReportMs: flags.nodeStatusReportFrequency,
+        leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
+        leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
+      },
+    });
+  }
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
   const stopped = untilSignal();
   log.info('ready', { url: `https://${clientHost}:${server.port}`, kubeconfig: dirs.adminKubeconfig });
   const signal = await stopped;
   log.info('shutting down', { signal });
+  await agent?.stop();
   await Promise.all([scheduler?.stop(), controllerManager?.stop()]);
   await server.shutdown({ timeoutMs: 10_000 });
   api.crds.stop();

@@ -23,11 +23,15 @@ export interface AdminTls {
 /** Starts `kite server --data-dir DIR --port PORT` (0: any free port) and waits for "ready". */
 export async function startKiteServer(
   dataDir: string,
-  options: { port?: number; extraArgs?: string[]; readyTimeoutMs?: number; scheduler?: boolean; controllers?: boolean } = {},
+  options: { port?: number; extraArgs?: string[]; readyTimeoutMs?: number; scheduler?: boolean; controllers?: boolean; kubelet?: boolean } = {},
 ): Promise<KiteServer> {
-  // The API server alone unless a test asks for the scheduler or the controllers: tests of the API
-  // see only their own writes.
-  const components = [...(options.scheduler ? [] : ['--disable-scheduler']), ...(options.controllers ? [] : ['--disable-controller-manager'])];
+  // The API server alone unless a test asks for the scheduler, the controllers or the kubelet:
+  // tests of the API see only their own writes.
+  const components = [
+    ...(options.scheduler ? [] : ['--disable-scheduler']),
+    ...(options.controllers ? [] : ['--disable-controller-manager']),
+    ...(options.kubelet ? [] : ['--disable-agent']),
+  ];
   const proc = startKite(['server', '--data-dir', dataDir, '--port', String(options.port ?? 0), ...components, ...(options.extraArgs ?? [])]);
   const line = await proc.waitFor(/\bready\b.*url=/, options.readyTimeoutMs ?? 60_000);
   const match = /url="?(https:\/\/[^"\s]+?:(\d+))"?(\s|$)/.exec(line);

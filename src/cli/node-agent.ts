@@ -1,0 +1,76 @@
+// The worker-node half that `kite server` (and later `kite agent`) runs: the process container
+// runtime under <data-dir>/runtime and a kubelet for this node. Stopping it ends the kubelet's
+// loops and releases the runtime's hold on its processes; containers keep running.
+
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import { InvalidArgumentError } from 'commander';
+import { startKubelet, type KubeletTimings, type RunningKubelet } from '../kubelet/index.js';
+import { createProcessRuntime } from '../runtime/process/process-runtime.js';
+import type { Logger } from '../util/log.js';
+
+export interface NodeAgentOptions {
+  kubeconfig: string;
+  dataDir: string;
+  nodeName?: string;
+  nodeIP: string;
+  nodeLabels: Record<string, string>;
+  taints: Taint[];
+  logger: Logger;
+  timings?: Partial<KubeletTimings>;
+}
+
+export interface NodeAgent {
+  kubelet: RunningKubelet;
+  stop(): Promise<void>;
+}
+
+const EFFECTS = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+
+/** "key=value:Effect,key:Effect" → taints (the kubelet's --register-with-taints syntax). */
+export function parseTaints(text: string): Taint[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((spec) => {
+      const colon = spec.lastIndexOf(':');
+      const effect = colon >= 0 ? spec.slice(colon + 1) : '';
+      if (!EFFECTS.has(effect)) throw new InvalidArgumentError(`invalid taint "${spec}": the effect must be NoSchedule, PreferNoSchedule or NoExecute`);
+      const kv = spec.slice(0, colon);
+      const eq = kv.indexOf('=');
+      const key = eq >= 0 ? kv.slice(0, eq) : kv;
+      if (!key) throw new InvalidArgumentError(`invalid taint "${spec}": a key is required`);
+      return { key, ...(eq >= 0 ? { value: kv.slice(eq + 1) } : {}), effect: effect as Taint['effect'] };
+    });
+}
+
+export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
+  // a node name is a DNS subdomain: host names with other characters are made to fit
+  const nodeName = options.nodeName ?? hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  const runtime = await createProcessRuntime({
+    rootDir: join(options.dataDir, 'runtime'),
+    nodeIp: options.nodeIP,
+    logger: options.logger.child('runtime'),
+  });
+  const kubelet = await startKubelet({
+    kubeconfig: options.kubeconfig,
+    nodeName,
+    nodeIP: options.nodeIP,
+    dataDir: options.dataDir,
+    runtime,
+    logger: options.logger,
+    nodeLabels: options.nodeLabels,
+    registerWithTaints: options.taints,
+    localPathProvisioner: true,
+    ...(options.timings ? { timings: options.timings } : {}),
+  });
+  return {
+    kubelet,
+    async stop() {
+      await kubelet.stop();
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// The Node the kubelet registers and the NodeStatus it reports: capacity and allocatable from the
+// host (allocatable less Kubernetes' default hard eviction thresholds: 100Mi memory, 10% of the
+// node filesystem), addresses, nodeInfo, default labels, the kubelet endpoint, and the four
+// conditions with the kubelet's reasons and messages.
+
+import type { Node, NodeCondition, NodeStatus, Taint } from 'kubernetes-types/core/v1.js';
+import type { HostInfo } from './host-info.js';
+
+export const KUBELET_VERSION = 'v1.32.0-kite.0.1.0';
+export const MAX_PODS = 110;
+const EVICTION_MEMORY_BYTES = 100 * 1024 * 1024;
+
+export interface NodeIdentity {
+  nodeName: string;
+  nodeIP: string;
+  /** Extra labels (node-role.kubernetes.io/…) and taints given on the command line. */
+  labels: Record<string, string>;
+  taints: Taint[];
+  kubeletPort: number;
+  /** "<runtimeName>://<version>". */
+  containerRuntimeVersion: string;
+}
+
+export function defaultNodeLabels(id: NodeIdentity, host: HostInfo): Record<string, string> {
+  return {
+    'kubernetes.io/hostname': id.nodeName,
+    'kubernetes.io/os': host.operatingSystem,
+    'kubernetes.io/arch': host.architecture,
+    'beta.kubernetes.io/os': host.operatingSystem,
+    'beta.kubernetes.io/arch': host.architecture,
+  };
+}
+
+/** The Node object to create on registration. */
+export function initialNode(id: NodeIdentity, host: HostInfo): Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: id.nodeName,
+      labels: { ...defaultNodeLabels(id, host), ...id.labels },
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+    },
+    spec: id.taints.length > 0 ? { taints: id.taints } : {},
+  };
+}
+
+/** Capacity, allocatable, addresses, nodeInfo and the daemon endpoint (no conditions). */
+export function nodeStatusFacts(id: NodeIdentity, host: HostInfo): NodeStatus {
+  const memKi = Math.floor(host.memoryBytes / 1024);
+  const allocMemKi = Math.max(0, Math.floor((host.memoryBytes - EVICTION_MEMORY_BYTES) / 1024));
+  const storageKi = Math.floor(host.ephemeralStorageBytes / 1024);
+  const allocStorage = Math.floor(host.ephemeralStorageBytes * 0.9);
+  return {
+    capacity: {
+      cpu: String(host.cpuCount),
+      memory: `${memKi}Ki`,
+      'ephemeral-storage': `${storageKi}Ki`,
+      pods: String(MAX_PODS),
+    },
+    allocatable: {
+      cpu: String(host.cpuCount),
+      memory: `${allocMemKi}Ki`,
+      'ephemeral-storage': String(allocStorage),
+      pods: String(MAX_PODS),
+    },
+    addresses: [
+      { type: 'InternalIP', address: id.nodeIP },
+      { type: 'Hostname', address: id.nodeName },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: id.kubeletPort } },
+    nodeInfo: {
+      machineID: host.machineID,
+      systemUUID: host.systemUUID,
+      bootID: host.bootID,
+      kernelVersion: host.kernelVersion,
+      osImage: host.osImage,
+      containerRuntimeVersion: id.containerRuntimeVersion,
+      kubeletVersion: KUBELET_VERSION,
+      kubeProxyVersion: '',
+      operatingSystem: host.operatingSystem,
+      architecture: host.architecture,
+    },
+  };
+}
+
+interface ConditionSpec {
+  type: string;
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+}
+
+/** The kubelet's conditions (no pressure detection yet: always sufficient); Ready is False with
+ *  the kubelet's KubeletNotReady reason while `notReady` names a problem. */
+export function nodeConditions(notReady?: string): ConditionSpec[] {
+  const ready: ConditionSpec = notReady
+    ? { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: notReady }
+    : { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' };
+  return [
+    { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+    { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+    { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+    ready,
+  ];
+}
+
+/** Conditions stamped with the heartbeat time; lastTransitionTime kept while the status is unchanged. */
+export function stampConditions(specs: ConditionSpec[], previous: readonly NodeCondition[] | undefined, heartbeat: string): NodeCondition[] {
+  return specs.map((c) => {
+    const old = previous?.find((p) => p.type === c.type);
+    const transition = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : heartbeat;
+    return { ...c, lastHeartbeatTime: heartbeat, lastTransitionTime: transition };
+  });
+}

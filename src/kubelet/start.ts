@@ -1,0 +1,195 @@
+// startKubelet: the kubelet as a process component (what `kite server` and `kite agent` run):
+// a REST client, node registration and status, the node Lease, the event recorder, the pod source
+// and the Kubelet core over a ContainerRuntime. stop() ends the loops but leaves containers
+// running, as a real kubelet does on shutdown.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node, Service, Taint } from 'kubernetes-types/core/v1.js';
+import { EventBroadcaster, restEventSink } from '../client/events/index.js';
+import { RestClient } from '../client/rest/index.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
+import { realClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { readHostInfo, type HostInfo } from './host-info.js';
+import { Kubelet } from './kubelet.js';
+import { NODE_RESOURCE, restKubeletApi, type KubeletApi } from './kubelet-api.js';
+import { NodeLease } from './node-lease.js';
+import { NodeStatusReporter } from './node-status.js';
+import { startPodSource } from './pod-source.js';
+import { SharedInformerFactory } from '../client/informer/index.js';
+import { restLookup } from './lookup/rest-lookup.js';
+import { clusterPodHelpers } from './pod-helpers.js';
+import { LocalPathProvisioner } from './volumes/local-path/index.js';
+import type { PodHelpers } from './seams.js';
+import { resolveTimings, type KubeletTimings } from './timings.js';
+
+export interface KubeletOptions {
+  /** A RestClient (not closed by stop()), or a kubeconfig path. */
+  client?: RestClient;
+  kubeconfig?: string;
+  /** Client rate limits with a kubeconfig (default 50 QPS, burst 100, as the kubelet's). */
+  apiQps?: number;
+  apiBurst?: number;
+  nodeName: string;
+  nodeIP: string;
+  /** Where the kubelet keeps pod logs (<dataDir>/pods/logs/…) and pod state. */
+  dataDir: string;
+  runtime: ContainerRuntime;
+  clock?: Clock;
+  logger: Logger;
+  timings?: Partial<KubeletTimings>;
+  /** Extra node labels (node-role.kubernetes.io/…) and taints to register with. */
+  nodeLabels?: Record<string, string>;
+  registerWithTaints?: Taint[];
+  /** The kubelet API port reported in status.daemonEndpoints (10250). */
+  kubeletPort?: number;
+  /** Env, volumes, probes and hooks (default: clusterPodHelpers over the API). */
+  helpers?: PodHelpers;
+  /** Run this node's local-path provisioner (hostPath volumes under <dataDir>/storage for local-path claims). */
+  localPathProvisioner?: boolean;
+  /** Host facts (default: read from this machine). */
+  hostInfo?: () => HostInfo;
+}
+
+export interface RunningKubelet {
+  readonly nodeName: string;
+  readonly kubelet: Kubelet;
+  readonly runtime: ContainerRuntime;
+  /** Resolves once the node is registered and the pod source has synced. */
+  readonly started: Promise<void>;
+  /** The registered Node, once registered. */
+  node(): Node | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startKubelet(options: KubeletOptions): Promise<RunningKubelet> {
+  const clock = options.clock ?? realClock;
+  const logger = options.logger;
+  const timings = resolveTimings(options.timings);
+  const ownClient = !options.client;
+  // the kubelet's client limits (kubeAPIQPS 50, kubeAPIBurst 100), not client-go's 5/10
+  const client =
+    options.client ??
+    RestClient.fromKubeconfig(options.kubeconfig, { clock, logger: logger.child('client'), overrides: { qps: options.apiQps ?? 50, burst: options.apiBurst ?? 100 } });
+  const api: KubeletApi = restKubeletApi(client);
+  const runtime = options.runtime;
+  const version = await runtime.version();
+  const logRoot = join(options.dataDir, 'pods', 'logs');
+  mkdirSync(logRoot, { recursive: true });
+  const host = options.hostInfo ?? (() => readHostInfo(options.dataDir));
+
+  const broadcaster = new EventBroadcaster({ clock, logger: logger.child('events') });
+  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(client));
+  const recorder = broadcaster.newRecorder({ component: 'kubelet', host: options.nodeName });
+
+  const reporter = new NodeStatusReporter({
+    api,
+    clock,
+    logger: logger.child('node-status'),
+    identity: {
+      nodeName: options.nodeName,
+      nodeIP: options.nodeIP,
+      labels: options.nodeLabels ?? {},
+      taints: options.registerWithTaints ?? [],
+      kubeletPort: options.kubeletPort ?? 10250,
+      containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`,
+    },
+    host,
+    updateMs: timings.nodeStatusUpdateMs,
+    reportMs: timings.nodeStatusReportMs,
+    images: async () => (await runtime.listImages()).map((i) => ({ names: [...i.repoDigests, ...i.repoTags], sizeBytes: i.sizeBytes })),
+    readinessProblem: async () => {
+      try {
+        await runtime.version();
+        return undefined;
+      } catch (err) {
+        return `container runtime is down: ${(err as Error).message}`;
+      }
+    },
+  });
+  const lease = new NodeLease({
+    api,
+    clock,
+    logger: logger.child('lease'),
+    nodeName: options.nodeName,
+    node: () => reporter.registered,
+    renewMs: timings.leaseRenewMs,
+    leaseDurationSeconds: timings.leaseDurationSeconds,
+  });
+  // services for the containers' service environment variables
+  const serviceFactory = new SharedInformerFactory(client, { clock, logger: logger.child('services') });
+  const services = serviceFactory.forResource<Service>({ group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' });
+  serviceFactory.start();
+  // its own Node, as users and controllers change it (labels and taints for admission)
+  const nodeFactory = new SharedInformerFactory(client, { clock, logger: logger.child('node'), fieldSelector: `metadata.name=${options.nodeName}` });
+  const nodeInformer = nodeFactory.forResource<Node>(NODE_RESOURCE);
+  nodeFactory.start();
+  const currentNode = (): Node | undefined => nodeInformer.getIndexer().getByKey(options.nodeName) ?? reporter.registered;
+  let onProbeResult: (uid: string) => void = () => {};
+  const clusterHelpers = options.helpers
+    ? undefined
+    : clusterPodHelpers({
+        runtime,
+        clock,
+        lookup: restLookup(client),
+        dataDir: options.dataDir,
+        nodeIP: options.nodeIP,
+        services: () => services.getIndexer().list(),
+        nodeAllocatable: () => (reporter.registered?.status?.allocatable ?? {}) as Record<string, string>,
+        onProbeResult: (uid) => onProbeResult(uid),
+        recordEvent: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
+      });
+  const kubelet = new Kubelet({
+    api,
+    runtime,
+    helpers: options.helpers ?? clusterHelpers!,
+    clock,
+    logger: logger.child('pods'),
+    timings,
+    nodeIP: options.nodeIP,
+    node: currentNode,
+    logRoot,
+    runtimeName: version.runtimeName,
+    recorder,
+  });
+  onProbeResult = (uid) => kubelet.workers.enqueue(uid);
+  const provisioner = options.localPathProvisioner
+    ? new LocalPathProvisioner({ client, factory: serviceFactory, nodeName: options.nodeName, dataDir: options.dataDir, clock, logger: logger.child('local-path') })
+    : undefined;
+  provisioner?.start().catch((err: unknown) => logger.error('local-path provisioner failed to start', { error: err as Error }));
+  const registered = reporter.start().then(() => lease.start());
+  const source = startPodSource(client, options.nodeName, kubelet, clock, logger.child('pod-source'));
+  let stopped = false;
+  const started = Promise.all([registered, source.synced]).then(([, synced]) => {
+    if (synced && !stopped) {
+      kubelet.start();
+      logger.info('kubelet started', { node: options.nodeName, runtime: `${version.runtimeName}://${version.runtimeVersion}` });
+    }
+  });
+  started.catch((err: unknown) => logger.error('kubelet failed to start', { error: err as Error }));
+
+  let stopping: Promise<void> | undefined;
+  return {
+    nodeName: options.nodeName,
+    kubelet,
+    runtime,
+    started,
+    node: () => reporter.registered,
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        await source.stop();
+        await kubelet.stop();
+        clusterHelpers?.stop();
+        await provisioner?.stop();
+        await Promise.all([serviceFactory.shutdown(), nodeFactory.shutdown()]);
+        await Promise.all([reporter.stop(), lease.stop()]);
+        sinkWatcher.stop();
+        await broadcaster.shutdown();
+        if (ownClient) client.close();
+      })();
+      return stopping;
+    },
+  };
+}
