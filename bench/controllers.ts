@@ -90,8 +90,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kite-bench-ctrl-'));
   // `--cpu-prof DIR`: the server writes a V8 CPU profile there on exit.
   const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
-  const env = profDir ? { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } : process.env;
-  const server = startKite(['server', '--data-dir', dataDir, '--port', '0', ...SERVER_ARGS], env);
+  const server = startKite(['server', '--data-dir', dataDir, '--port', '0', ...SERVER_ARGS], process.env, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   let sim: NodeSimulator | undefined;
   let rest: RestClient | undefined;
   let scheduler: RunningScheduler | undefined;
