@@ -120,6 +120,8 @@ describe('deployment controller against a real kite server', () => {
     const history = await k('rollout', 'history', 'deployment/web');
     assert.match(history, /^1\s+create busybox:v1$/m);
     assert.match(history, /^2\s+image v2$/m);
+    const rev2 = await k('rollout', 'history', 'deployment/web', '--revision=2');
+    assert.match(rev2, /Image:\s+busybox:v2/);
 
     await k('rollout', 'undo', 'deployment/web');
     await rolloutStatus('web');
