@@ -4,18 +4,16 @@
 // status counts ready pods; events use Kubernetes' words; a ReplicationController does the same.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Pod, ReplicationController } from 'kubernetes-types/core/v1.js';
-import { resources, RestClient } from '../src/client/rest/index.js';
+import { resources, type RestClient } from '../src/client/rest/index.js';
 import { controllerOf } from '../src/api/meta.js';
 import type { KubeObject } from '../src/api/object.js';
-import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
+import type { KiteServer } from './support/kite-server.js';
 import { kubectlOk } from './support/kubectl.js';
-import { NodeSimulator } from './support/node-simulator.js';
+import type { NodeSimulator } from './support/node-simulator.js';
+import { startSimCluster, type SimCluster } from './support/sim-cluster.js';
 import { waitUntil } from './support/wait-until.js';
 
 const NS = 'default';
@@ -37,25 +35,17 @@ describe('replicaset controller against a real kite server', () => {
   let server: KiteServer;
   let rest: RestClient;
   let sim: NodeSimulator;
-  const dir = mkdtempSync(join(tmpdir(), 'kite-rs-'));
+  let cluster: SimCluster | undefined;
   const pods = () => rest.resource<Pod>(resources.PODS).namespace(NS);
   const rsClient = () => rest.resource<ReplicaSet>(resources.REPLICASETS).namespace(NS);
   const eventsOf = async (name: string) => (await rest.resource<Event>(resources.EVENTS).namespace(NS).list()).items.filter((e) => e.involvedObject.name === name);
   const ownedPods = async (uid: string) => (await pods().list()).items.filter((p) => controllerOf(p)?.uid === uid && !p.metadata?.deletionTimestamp);
 
   before(async () => {
-    server = await startKiteServer(dir, { scheduler: true, controllers: true });
-    rest = RestClient.fromKubeconfig(server.kubeconfig);
-    sim = new NodeSimulator(rest);
-    await sim.addNode('node-a');
-    await sim.addNode('node-b');
+    cluster = await startSimCluster('rs', ['node-a', 'node-b']);
+    ({ server, rest, sim } = cluster);
   });
-  after(async () => {
-    await sim?.stop();
-    rest?.close();
-    if (server) await stopKiteServer(server);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cluster?.stop());
 
   it('creates pods to match replicas, scales up and down, replaces a deleted pod', async () => {
     const rs = await rsClient().create(replicaSet('web', 3));
