@@ -140,6 +140,28 @@ describe('replicaset controller against a real kite server', () => {
     );
   });
 
+  it('minReadySeconds: pods count as available only once ready that long', async () => {
+    const rs = replicaSet('slow', 2);
+    rs.spec!.minReadySeconds = 2;
+    await rsClient().create(rs);
+    let readyAt = 0;
+    let availableAtReady = -1;
+    await waitUntil(
+      '2 ready replicas',
+      async () => {
+        const st = (await rsClient().get('slow')).status;
+        if (st?.readyReplicas !== 2) return false;
+        readyAt = Date.now();
+        availableAtReady = st.availableReplicas ?? 0;
+        return true;
+      },
+      { timeoutMs: 20_000, intervalMs: 5 },
+    );
+    assert.equal(availableAtReady, 0, 'just-ready pods are not yet available');
+    await waitUntil('2 available replicas', async () => (await rsClient().get('slow')).status?.availableReplicas === 2, { timeoutMs: 20_000 });
+    assert.ok(Date.now() - readyAt >= 1000, 'available after minReadySeconds, not at once');
+  });
+
   it('a ReplicationController keeps its pods the same way', async () => {
     const rc = await rest.resource<ReplicationController>(resources.REPLICATIONCONTROLLERS).namespace(NS).create({
       apiVersion: 'v1',
