@@ -6,7 +6,8 @@
 // them (a new image: default 25% surge / 25% unavailable) until every Deployment is complete again
 // with no old pods left. API requests are counted from the server's /metrics
 // (apiserver_request_total, by resource and verb) for each phase. `--quick`: 100 Deployments on
-// 20 nodes. Prints markdown for docs/benchmarks.md.
+// 20 nodes; `--sqlite-sync MODE` is passed to the server; `--cpu-prof DIR` profiles it. Prints
+// markdown for docs/benchmarks.md.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,17 @@ import { fmt, machine, markdownTable, nowMs } from './support/stats.js';
 const quick = process.argv.includes('--quick');
 const N = { deployments: quick ? 100 : 1000, replicas: 10, nodes: quick ? 20 : 100, clients: 16 };
 const NS = 'bench';
-const SERVER_ARGS = ['--disable-scheduler', '--kube-api-qps', '0', '--concurrent-deployment-syncs', '20', '--concurrent-replicaset-syncs', '20'];
+const syncMode = process.argv.includes('--sqlite-sync') ? process.argv[process.argv.indexOf('--sqlite-sync') + 1] : undefined;
+const SERVER_ARGS = [
+  '--disable-scheduler',
+  '--kube-api-qps',
+  '0',
+  '--concurrent-deployment-syncs',
+  '20',
+  '--concurrent-replicaset-syncs',
+  '20',
+  ...(syncMode ? ['--sqlite-sync', syncMode] : []),
+];
 const log = (m: string) => process.stderr.write(`[controllers] ${m}\n`);
 
 function deployment(i: number): Deployment {
