@@ -6,13 +6,15 @@
 // them (a new image: default 25% surge / 25% unavailable) until every Deployment is complete again
 // with no old pods left. API requests are counted from the server's /metrics
 // (apiserver_request_total, by resource and verb) for each phase. `--quick`: 100 Deployments on
-// 20 nodes. Prints markdown for docs/benchmarks.md.
+// 20 nodes; `--sqlite-sync MODE` is passed to the server; `--cpu-prof DIR` profiles it. Prints
+// markdown for docs/benchmarks.md.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { SharedInformerFactory, type SharedIndexInformer } from '../src/client/informer/index.js';
 import { resources, RestClient } from '../src/client/rest/index.js';
 import { startScheduler, type RunningScheduler } from '../src/scheduler/index.js';
 import { silentLogger } from '../src/util/log.js';
@@ -24,7 +26,17 @@ import { fmt, machine, markdownTable, nowMs } from './support/stats.js';
 const quick = process.argv.includes('--quick');
 const N = { deployments: quick ? 100 : 1000, replicas: 10, nodes: quick ? 20 : 100, clients: 16 };
 const NS = 'bench';
-const SERVER_ARGS = ['--disable-scheduler', '--kube-api-qps', '0', '--concurrent-deployment-syncs', '20', '--concurrent-replicaset-syncs', '20'];
+const syncMode = process.argv.includes('--sqlite-sync') ? process.argv[process.argv.indexOf('--sqlite-sync') + 1] : undefined;
+const SERVER_ARGS = [
+  '--disable-scheduler',
+  '--kube-api-qps',
+  '0',
+  '--concurrent-deployment-syncs',
+  '20',
+  '--concurrent-replicaset-syncs',
+  '20',
+  ...(syncMode ? ['--sqlite-sync', syncMode] : []),
+];
 const log = (m: string) => process.stderr.write(`[controllers] ${m}\n`);
 
 function deployment(i: number): Deployment {
@@ -66,32 +78,35 @@ async function pool(count: number, concurrency: number, op: (i: number) => Promi
   }));
 }
 
-/** Polls the Deployments until `done` holds for all of them. */
-async function waitAll(rest: RestClient, what: string, done: (d: Deployment) => boolean, timeoutMs: number): Promise<void> {
-  const deadline = nowMs() + timeoutMs;
-  let lastReport = nowMs();
-  for (;;) {
-    const list = await rest.resource<Deployment>(resources.DEPLOYMENTS).namespace(NS).list();
-    const ok = list.items.filter(done).length;
-    if (ok === N.deployments) return;
-    if (nowMs() - lastReport > 5000) {
-      lastReport = nowMs();
-      const pods = (await rest.resource<Pod>(resources.PODS).namespace(NS).list()).items;
-      const bound = pods.filter((p) => p.spec?.nodeName).length;
-      const running = pods.filter((p) => p.status?.phase === 'Running').length;
-      log(`${what}: ${ok}/${N.deployments} done; pods ${pods.length}, bound ${bound}, running ${running}`);
+/** Resolves once `done` holds for every Deployment, judged on each event of a Deployment informer (no polling). */
+function waitAll(deployments: SharedIndexInformer<Deployment>, what: string, done: (d: Deployment) => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = new Set<string>();
+    const check = (d: Deployment) => {
+      const name = d.metadata?.name ?? '';
+      if (done(d)) ok.add(name);
+      else ok.delete(name);
+      if (ok.size === N.deployments) finish();
+    };
+    const reg = deployments.addEventHandler({ onAdd: check, onUpdate: (_, d) => check(d) });
+    const progress = setInterval(() => log(`${what}: ${ok.size}/${N.deployments} done`), 10_000);
+    const timer = setTimeout(() => finish(new Error(`${what}: only ${ok.size} of ${N.deployments} Deployments in time`)), timeoutMs);
+    function finish(err?: Error) {
+      clearInterval(progress);
+      clearTimeout(timer);
+      reg.remove();
+      if (err) reject(err);
+      else resolve();
     }
-    if (nowMs() > deadline) throw new Error(`${what}: only ${ok} of ${N.deployments} Deployments in time`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    for (const d of deployments.lister().list()) check(d);
+  });
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kite-bench-ctrl-'));
   // `--cpu-prof DIR`: the server writes a V8 CPU profile there on exit.
   const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
-  const env = profDir ? { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` } : process.env;
-  const server = startKite(['server', '--data-dir', dataDir, '--port', '0', ...SERVER_ARGS], env);
+  const server = startKite(['server', '--data-dir', dataDir, '--port', '0', ...SERVER_ARGS], process.env, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   let sim: NodeSimulator | undefined;
   let rest: RestClient | undefined;
   let scheduler: RunningScheduler | undefined;
@@ -109,6 +124,10 @@ async function main(): Promise<void> {
     log(`${N.nodes} nodes ready; creating ${N.deployments} Deployments × ${N.replicas}`);
 
     const deps = rest.resource<Deployment>(resources.DEPLOYMENTS).namespace(NS);
+    const informers = new SharedInformerFactory(rest);
+    const deploymentInformer = informers.forResource<Deployment>(resources.DEPLOYMENTS);
+    informers.start();
+    await informers.waitForCacheSync();
     const m0 = await requestCounts(admin);
     const t0 = nowMs();
     await pool(N.deployments, N.clients, (i) => deps.create(deployment(i)));
@@ -119,7 +138,7 @@ async function main(): Promise<void> {
       d.status?.updatedReplicas === N.replicas &&
       d.status?.availableReplicas === N.replicas &&
       d.status?.replicas === N.replicas;
-    await waitAll(rest, 'initial rollout', complete('registry.k8s.io/pause:3.10'), quick ? 120_000 : 600_000);
+    await waitAll(deploymentInformer, 'initial rollout', complete('registry.k8s.io/pause:3.10'), quick ? 120_000 : 600_000);
     const upSeconds = (nowMs() - t0) / 1000;
     const m1 = await requestCounts(admin);
     const pods = (await rest.resource<Pod>(resources.PODS).namespace(NS).list()).items.length;
@@ -127,7 +146,7 @@ async function main(): Promise<void> {
 
     const t1 = nowMs();
     await pool(N.deployments, N.clients, (i) => deps.patch(`d-${i}`, 'strategic', { spec: { template: { spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10-v2' }] } } } }));
-    await waitAll(rest, 'rolling update', complete('registry.k8s.io/pause:3.10-v2'), quick ? 120_000 : 600_000);
+    await waitAll(deploymentInformer, 'rolling update', complete('registry.k8s.io/pause:3.10-v2'), quick ? 120_000 : 600_000);
     const rollSeconds = (nowMs() - t1) / 1000;
     const m2 = await requestCounts(admin);
     const podsAfter = (await rest.resource<Pod>(resources.PODS).namespace(NS).list()).items.length;
@@ -149,6 +168,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\npods at the end: ${podsAfter} (expected ${N.deployments * N.replicas}); node simulator problems: ${problems}\n\n`);
     process.stdout.write(markdownTable(['requests by verb and resource', 'create → available', 'rolling update'], [...new Set([...d1, ...d2].map(([k]) => k))].map((k) => [k, fmt(d1.find(([x]) => x === k)?.[1] ?? 0), fmt(d2.find(([x]) => x === k)?.[1] ?? 0)])));
     admin.close();
+    await informers.shutdown();
   } catch (err) {
     process.stderr.write(`server log (tail):\n${server.stderr().split('\n').slice(-40).join('\n')}\n`);
     throw err;

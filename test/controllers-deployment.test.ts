@@ -6,17 +6,15 @@
 // revisionHistoryLimit removes old ReplicaSets.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Deployment, DeploymentCondition, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import { controllerOf } from '../src/api/meta.js';
-import { resources, RestClient } from '../src/client/rest/index.js';
-import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
+import { resources, type RestClient } from '../src/client/rest/index.js';
+import type { KiteServer } from './support/kite-server.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
-import { NodeSimulator } from './support/node-simulator.js';
+import type { NodeSimulator } from './support/node-simulator.js';
+import { startSimCluster, type SimCluster } from './support/sim-cluster.js';
 import { isReady, PodWatch } from './support/pod-watch.js';
 import { waitUntil } from './support/wait-until.js';
 
@@ -40,7 +38,7 @@ describe('deployment controller against a real kite server', () => {
   let server: KiteServer;
   let rest: RestClient;
   let sim: NodeSimulator;
-  const dir = mkdtempSync(join(tmpdir(), 'kite-deploy-'));
+  let cluster: SimCluster | undefined;
   const deps = () => rest.resource<Deployment>(resources.DEPLOYMENTS).namespace(NS);
   const rsOf = async (d: string) => {
     const uid = (await deps().get(d)).metadata?.uid;
@@ -52,18 +50,11 @@ describe('deployment controller against a real kite server', () => {
   const imageOf = (rs: ReplicaSet) => rs.spec?.template?.spec?.containers[0]?.image;
 
   before(async () => {
-    server = await startKiteServer(dir, { scheduler: true, controllers: true });
-    rest = RestClient.fromKubeconfig(server.kubeconfig);
     // Pods of image "stuck" run but never become ready.
-    sim = new NodeSimulator(rest, { podOutcome: (p: Pod) => ({ phase: 'Running', ready: p.spec?.containers[0]?.image !== 'stuck' }) });
-    for (const n of ['node-a', 'node-b', 'node-c']) await sim.addNode(n);
+    cluster = await startSimCluster('deploy', ['node-a', 'node-b', 'node-c'], { podOutcome: (p: Pod) => ({ phase: 'Running', ready: p.spec?.containers[0]?.image !== 'stuck' }) });
+    ({ server, rest, sim } = cluster);
   });
-  after(async () => {
-    await sim?.stop();
-    rest?.close();
-    if (server) await stopKiteServer(server);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cluster?.stop());
 
   it('rolls out v1 then v2 (maxSurge 1, maxUnavailable 0) never below the desired ready count; rollout status, history, undo, restart', async () => {
     await deps().create(deployment('web', 3, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
@@ -120,6 +111,8 @@ describe('deployment controller against a real kite server', () => {
     const history = await k('rollout', 'history', 'deployment/web');
     assert.match(history, /^1\s+create busybox:v1$/m);
     assert.match(history, /^2\s+image v2$/m);
+    const rev2 = await k('rollout', 'history', 'deployment/web', '--revision=2');
+    assert.match(rev2, /Image:\s+busybox:v2/);
 
     await k('rollout', 'undo', 'deployment/web');
     await rolloutStatus('web');

@@ -4,18 +4,16 @@
 // status counts ready pods; events use Kubernetes' words; a ReplicationController does the same.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Pod, ReplicationController } from 'kubernetes-types/core/v1.js';
-import { resources, RestClient } from '../src/client/rest/index.js';
+import { resources, type RestClient } from '../src/client/rest/index.js';
 import { controllerOf } from '../src/api/meta.js';
 import type { KubeObject } from '../src/api/object.js';
-import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
+import type { KiteServer } from './support/kite-server.js';
 import { kubectlOk } from './support/kubectl.js';
-import { NodeSimulator } from './support/node-simulator.js';
+import type { NodeSimulator } from './support/node-simulator.js';
+import { startSimCluster, type SimCluster } from './support/sim-cluster.js';
 import { waitUntil } from './support/wait-until.js';
 
 const NS = 'default';
@@ -37,25 +35,17 @@ describe('replicaset controller against a real kite server', () => {
   let server: KiteServer;
   let rest: RestClient;
   let sim: NodeSimulator;
-  const dir = mkdtempSync(join(tmpdir(), 'kite-rs-'));
+  let cluster: SimCluster | undefined;
   const pods = () => rest.resource<Pod>(resources.PODS).namespace(NS);
   const rsClient = () => rest.resource<ReplicaSet>(resources.REPLICASETS).namespace(NS);
   const eventsOf = async (name: string) => (await rest.resource<Event>(resources.EVENTS).namespace(NS).list()).items.filter((e) => e.involvedObject.name === name);
   const ownedPods = async (uid: string) => (await pods().list()).items.filter((p) => controllerOf(p)?.uid === uid && !p.metadata?.deletionTimestamp);
 
   before(async () => {
-    server = await startKiteServer(dir, { scheduler: true, controllers: true });
-    rest = RestClient.fromKubeconfig(server.kubeconfig);
-    sim = new NodeSimulator(rest);
-    await sim.addNode('node-a');
-    await sim.addNode('node-b');
+    cluster = await startSimCluster('rs', ['node-a', 'node-b']);
+    ({ server, rest, sim } = cluster);
   });
-  after(async () => {
-    await sim?.stop();
-    rest?.close();
-    if (server) await stopKiteServer(server);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cluster?.stop());
 
   it('creates pods to match replicas, scales up and down, replaces a deleted pod', async () => {
     const rs = await rsClient().create(replicaSet('web', 3));
@@ -148,6 +138,28 @@ describe('replicaset controller against a real kite server', () => {
       },
       { timeoutMs: 30_000 },
     );
+  });
+
+  it('minReadySeconds: pods count as available only once ready that long', async () => {
+    const rs = replicaSet('slow', 2);
+    rs.spec!.minReadySeconds = 2;
+    await rsClient().create(rs);
+    let readyAt = 0;
+    let availableAtReady = -1;
+    await waitUntil(
+      '2 ready replicas',
+      async () => {
+        const st = (await rsClient().get('slow')).status;
+        if (st?.readyReplicas !== 2) return false;
+        readyAt = Date.now();
+        availableAtReady = st.availableReplicas ?? 0;
+        return true;
+      },
+      { timeoutMs: 20_000, intervalMs: 5 },
+    );
+    assert.equal(availableAtReady, 0, 'just-ready pods are not yet available');
+    await waitUntil('2 available replicas', async () => (await rsClient().get('slow')).status?.availableReplicas === 2, { timeoutMs: 20_000 });
+    assert.ok(Date.now() - readyAt >= 1000, 'available after minReadySeconds, not at once');
   });
 
   it('a ReplicationController keeps its pods the same way', async () => {

@@ -19,8 +19,9 @@ export interface KiteProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function startKite(args: string[], env: NodeJS.ProcessEnv = process.env): KiteProcess {
-  const child = spawn(process.execPath, [kiteBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `kite ARGS`; nodeArgs go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+export function startKite(args: string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []): KiteProcess {
+  const child = spawn(process.execPath, [...nodeArgs, kiteBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const listeners = new Set<() => void>();
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -62,12 +62,22 @@ export function maxRevision(rss: readonly ReplicaSet[]): number {
 
 /** semantic equality of two templates, ignoring the pod-template-hash label (EqualIgnoreHash). */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  const strip = (t: PodTemplateSpec | undefined) => {
-    const labels = { ...t?.metadata?.labels };
+  return withoutHash(a) === withoutHash(b);
+}
+
+// Informer cache objects are replaced, never mutated, so a template's canonical form can be kept per object.
+const canonicalTemplates = new WeakMap<PodTemplateSpec, string>();
+
+function withoutHash(t: PodTemplateSpec | undefined): string {
+  if (!t) return canonicalJson(t);
+  let c = canonicalTemplates.get(t);
+  if (c === undefined) {
+    const labels = { ...t.metadata?.labels };
     delete labels[POD_TEMPLATE_HASH_LABEL];
-    return canonicalJson({ ...t, metadata: { ...t?.metadata, labels } });
-  };
-  return strip(a) === strip(b);
+    c = canonicalJson({ ...t, metadata: { ...t.metadata, labels } });
+    canonicalTemplates.set(t, c);
+  }
+  return c;
 }
 
 /** ReplicaSetsByCreationTimestamp: older first, then by name. */
