@@ -27,6 +27,13 @@ export interface ComponentBaseOptions {
 
 export interface ComponentBase {
   client: RestClient;
+  /**
+   * The client leader election renews the component's Lease with: its own connection and rate
+   * limit (the "leader-election" client of kube-scheduler and kube-controller-manager), so a busy
+   * component's requests queued behind its QPS limit cannot starve renewals and lose the lease.
+   * The given client when one was given.
+   */
+  electionClient: RestClient;
   /** The recorder of events reported as `component` (one per name). */
   recorder(component: string): EventRecorder;
   /** The port of the /healthz and /metrics server, when one was asked for. */
@@ -39,6 +46,7 @@ export async function startComponentBase(options: ComponentBaseOptions): Promise
   const clock = options.clock ?? realClock;
   const ownClient = !options.client;
   const client = options.client ?? RestClient.fromKubeconfig(options.kubeconfig, options.clientOverrides ? { overrides: options.clientOverrides } : {});
+  const electionClient = options.client ?? RestClient.fromKubeconfig(options.kubeconfig);
   let closing = false;
   let healthServer: HealthServer | undefined;
   if (options.metricsPort !== undefined) {
@@ -55,6 +63,7 @@ export async function startComponentBase(options: ComponentBaseOptions): Promise
   let closed: Promise<void> | undefined;
   return {
     client,
+    electionClient,
     recorder(component) {
       let r = recorders.get(component);
       if (!r) recorders.set(component, (r = broadcaster.newRecorder({ component })));
@@ -66,7 +75,10 @@ export async function startComponentBase(options: ComponentBaseOptions): Promise
       closed ??= (async () => {
         sinkWatcher.stop();
         await broadcaster.shutdown();
-        if (ownClient) client.close();
+        if (ownClient) {
+          client.close();
+          electionClient.close();
+        }
         await healthServer?.close();
       })();
       return closed;

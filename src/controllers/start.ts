@@ -7,7 +7,7 @@
 import { startComponentBase } from '../client/component.js';
 import { SharedInformerFactory } from '../client/informer/index.js';
 import { runElected, type LeaderElectionOptions } from '../client/leaderelection/index.js';
-import { RestClient } from '../client/rest/index.js';
+import type { RestClient } from '../client/rest/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { Controller } from './framework/controller.js';
@@ -77,12 +77,9 @@ export async function startControllerManager(options: StartControllerManagerOpti
     await informers.shutdown();
   };
 
-  // Lease renewals get their own client (kube-controller-manager's "leader-election" client), so a
-  // busy controller's requests, queued behind --kube-api-qps, cannot starve them and lose the lease.
-  const electionClient = options.client ?? RestClient.fromKubeconfig(options.kubeconfig);
   const elected = runElected({
     component: 'kube-controller-manager',
-    client: electionClient,
+    client: base.electionClient,
     leaderElection: options.leaderElection,
     run: runControllers,
     clock,
@@ -102,7 +99,6 @@ export async function startControllerManager(options: StartControllerManagerOpti
       stopping ??= (async () => {
         await elected.stop();
         await base.close();
-        if (electionClient !== options.client) electionClient.close();
       })();
       return stopping;
     },

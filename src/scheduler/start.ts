@@ -79,7 +79,8 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
   const profiles = resolveConfiguration(cfg);
   const registry = options.registry ?? inTreeRegistry();
   const metrics = options.metrics ?? new SchedulerMetrics();
-  const base = await startComponentBase({ ...options, clock, metrics: metrics.registry });
+  // kube-scheduler's --kube-api-qps 50 / --kube-api-burst 100: binding is one request per pod.
+  const base = await startComponentBase({ ...options, clock, metrics: metrics.registry, clientOverrides: { qps: 50, burst: 100 } });
   const client = base.client;
   const recorder = base.recorder('default-scheduler');
 
@@ -137,7 +138,7 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
 
   const elected = runElected({
     component: 'kube-scheduler',
-    client,
+    client: base.electionClient,
     leaderElection: options.leaderElection,
     run: runScheduler,
     clock,

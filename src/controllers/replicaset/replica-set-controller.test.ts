@@ -85,6 +85,7 @@ describe('ReplicaSetController expectations', () => {
       metricsProvider: noopMetricsProvider,
       settings: DEFAULT_CONTROLLER_SETTINGS,
       random: () => 0.5,
+      rootCaPem: '',
     };
     const controller = new CountingController(ctx, REPLICA_SET_KIND, { workers: 1 });
     informers.start();
