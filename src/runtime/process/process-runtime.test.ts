@@ -54,10 +54,13 @@ describe('process runtime: lifecycle', () => {
     assert.equal(st.reason, 'Error');
   });
 
-  it('refuses an empty command and fails start for a missing executable', async () => {
+  it('refuses an empty command line, runs args alone as one, and fails start for a missing executable', async () => {
     const sc = sandboxConfig(t.dir, 'bad');
     const sb = await t.runtime.runPodSandbox(sc);
     await assert.rejects(t.runtime.createContainer(sb, containerConfig('c', []), sc), /no command/);
+    const argsOnly = await run(t.runtime, sb, sc, containerConfig('args-only', [], { args: ['sh', '-c', 'exit 7'] }));
+    await waitForState(t.runtime, argsOnly, 'exited');
+    assert.equal((await t.runtime.containerStatus(argsOnly)).exitCode, 7);
     const id = await t.runtime.createContainer(sb, containerConfig('c', ['no-such-program-kite']), sc);
     await assert.rejects(t.runtime.startContainer(id), /executable file not found in \$PATH/);
     const st = await t.runtime.containerStatus(id);

@@ -204,7 +204,9 @@ export class ProcessRuntime implements ContainerRuntime {
   async createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
     const sandbox = this.sandbox(podSandboxId);
     if (sandbox.state !== 'ready') throw new Error(`sandbox "${podSandboxId}" is not ready`);
-    if (config.command.length === 0) throw new Error('no command: the process runtime has no image entrypoint to fall back on');
+    // There is no image entrypoint to fall back on: args alone run as the command line, as they
+    // would in a busybox-like image whose entrypoint is empty (`kubectl run x --image=busybox -- sleep 60`).
+    if (config.command.length === 0 && config.args.length === 0) throw new Error('no command: the process runtime has no image entrypoint to fall back on');
     const id = newId();
     const logDirectory = sandbox.config.logDirectory || sandboxConfig.logDirectory;
     const record: ContainerRecord = {
