@@ -1,7 +1,8 @@
 // Persistent volumes end to end. On simulated nodes (scheduler + controllers): a static hostPath
 // volume pinned to one node decides where its claim's pod runs — bound by the PV controller first
 // (Immediate) or chosen by the scheduler and bound through PreBind (WaitForFirstConsumer); a pod
-// whose Immediate claim is unbound waits with kube-scheduler's message. With a real kubelet: a
+// whose Immediate claim is unbound waits with kube-scheduler's message until a volume appears; a
+// Retain volume whose claim is deleted is Released. With a real kubelet: a
 // claim of the default local-path class is provisioned on the node the scheduler picked, the pod
 // writes into it, and deleting the claim deletes the volume and its directory; `kubectl get
 // pv,pvc,sc` prints them as Kubernetes does.
@@ -91,7 +92,7 @@ describe('volume binding on simulated nodes', () => {
     assert.equal(claim.spec?.volumeName, 'manual-n3');
   });
 
-  it('a pod whose Immediate claim cannot bind waits, with kube-scheduler\'s reason', async () => {
+  it('a pod whose Immediate claim cannot bind waits, with kube-scheduler\'s reason, until a volume appears', async () => {
     await pvcs().create(claimOf('nothing', ''));
     await pods().create(podUsing('waits', 'nothing'));
     await waitUntil('the pod is marked unschedulable', async () => {
@@ -99,6 +100,11 @@ describe('volume binding on simulated nodes', () => {
       return cond?.status === 'False' && /pod has unbound immediate PersistentVolumeClaims/.test(cond.message ?? '');
     });
     assert.equal((await pods().get('waits')).spec?.nodeName, undefined);
+    // A volume that appears later is bound to the waiting claim, and the pod follows it.
+    await pvs().create(hostPathPV('later-n1', 'n1', ''));
+    await waitUntil('the pod is scheduled', async () => !!(await pods().get('waits')).spec?.nodeName, { timeoutMs: 20_000 });
+    assert.equal((await pods().get('waits')).spec?.nodeName, 'n1');
+    assert.equal((await pvcs().get('nothing')).spec?.volumeName, 'later-n1');
     // Released and Retain: deleting the bound claim keeps the volume, Released.
     await pods().delete('uses-static', { gracePeriodSeconds: 0 });
     await pvcs().delete('static');

@@ -42,6 +42,8 @@ export class PersistentVolumeController extends QueueController {
       this.enqueue(pv);
       const ref = pv.spec?.claimRef;
       if (ref?.name) this.queue.add(`${ref.namespace ?? ''}/${ref.name}`);
+      // A free volume may serve a claim that is waiting (Kubernetes finds it at the next 15 s resync).
+      else if (pv.status?.phase === 'Available') this.enqueueWaitingClaims(classOf(pv));
     };
     this.volumes.addEventHandler({ onAdd: onVolume, onUpdate: (_o, pv) => onVolume(pv), onDelete: (o) => onVolume(objectOf(o)) });
     this.claims.addEventHandler({
@@ -55,11 +57,12 @@ export class PersistentVolumeController extends QueueController {
       },
     });
     // A class that appears may let its waiting claims be provisioned.
-    this.classes.addEventHandler({
-      onAdd: (sc) => {
-        for (const c of this.claims.lister().list()) if (!c.spec?.volumeName && classOf(c) === sc.metadata?.name) this.enqueue(c);
-      },
-    });
+    this.classes.addEventHandler({ onAdd: (sc) => this.enqueueWaitingClaims(sc.metadata?.name ?? '') });
+  }
+
+  /** Enqueues the claims of a class that are not bound to a volume yet. */
+  private enqueueWaitingClaims(className: string): void {
+    for (const c of this.claims.lister().list()) if (!c.spec?.volumeName && classOf(c) === className) this.enqueue(c);
   }
 
   protected async reconcile(key: string): Promise<void> {
