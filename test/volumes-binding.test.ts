@@ -110,6 +110,14 @@ describe('volume binding on simulated nodes', () => {
     await pvcs().delete('static');
     await waitUntil('the volume is Released', async () => (await pvs().get('static-n2')).status?.phase === 'Released');
   });
+  it('a released static volume with reclaimPolicy Delete fails: no deleter serves hostPath', async () => {
+    await pvs().create({ ...hostPathPV('doomed', 'n1', 'gone'), spec: { ...hostPathPV('doomed', 'n1', 'gone').spec, persistentVolumeReclaimPolicy: 'Delete' } });
+    await pvcs().create(claimOf('brief', 'gone'));
+    await waitUntil('the claim is bound', async () => (await pvcs().get('brief')).status?.phase === 'Bound');
+    await pvcs().delete('brief');
+    await waitUntil('the volume failed', async () => (await pvs().get('doomed')).status?.phase === 'Failed');
+    assert.match((await pvs().get('doomed')).status?.message ?? '', /no deletable volume plugin matched/);
+  });
 });
 
 describe('local-path volumes with a real kubelet', () => {
