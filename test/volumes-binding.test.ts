@@ -118,6 +118,15 @@ describe('volume binding on simulated nodes', () => {
     await waitUntil('the volume failed', async () => (await pvs().get('doomed')).status?.phase === 'Failed');
     assert.match((await pvs().get('doomed')).status?.message ?? '', /no deletable volume plugin matched/);
   });
+  it('a claim created while no class is the default gets the default class once there is one', async () => {
+    const classes = cluster.rest.resource<StorageClass>(resources.STORAGECLASSES);
+    const mark = (value: string | null) => classes.patch('local-path', 'merge', { metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': value } } });
+    await mark(null);
+    await pvcs().create(claimOf('classless'));
+    assert.equal((await pvcs().get('classless')).spec?.storageClassName, undefined);
+    await mark('true');
+    await waitUntil('the default class is assigned', async () => (await pvcs().get('classless')).spec?.storageClassName === 'local-path');
+  });
 });
 
 describe('local-path volumes with a real kubelet', () => {

@@ -7,6 +7,9 @@
 // is gone is Released; then reclaimPolicy decides: Retain keeps it, Delete is the provisioner's
 // to carry out for volumes it provisioned (pv.kubernetes.io/provisioned-by), and Failed otherwise,
 // since Kite has no in-tree deleters. Phase changes are written through the status subresource.
+// Unbound claims that name no class get the default class once one exists (retroactive default
+// StorageClass assignment), and every volume and claim is synced again each
+// --pvclaimbinder-sync-period (15 s), as Kubernetes does.
 
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
@@ -14,7 +17,7 @@ import { formatTime } from '../../api/meta.js';
 import { isNotFound } from '../../api/status-predicates.js';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimBoundTo, provisionerOf, volumeBoundTo } from '../../api/volume/binding.js';
 import { findMatchingVolume, isVolumeBoundToClaim, volumeSatisfiesClaim } from '../../api/volume/pv-matching.js';
-import { classOf } from '../../api/volume/storage-class.js';
+import { BETA_STORAGE_CLASS_ANNOTATION, classOf, defaultClassOf } from '../../api/volume/storage-class.js';
 import type { EventRecorder } from '../../client/events/index.js';
 import { objectOf, type SharedIndexInformer } from '../../client/informer/index.js';
 import { resources, type ResourceClient } from '../../client/rest/index.js';
@@ -57,12 +60,31 @@ export class PersistentVolumeController extends QueueController {
       },
     });
     // A class that appears may let its waiting claims be provisioned.
-    this.classes.addEventHandler({ onAdd: (sc) => this.enqueueWaitingClaims(sc.metadata?.name ?? '') });
+    this.classes.addEventHandler({
+      onAdd: (sc) => this.enqueueWaitingClaims(sc.metadata?.name ?? ''),
+      // A class that becomes the default is given to the claims that name none.
+      onUpdate: (_o, sc) => this.enqueueWaitingClaims(sc.metadata?.name ?? ''),
+    });
   }
 
-  /** Enqueues the claims of a class that are not bound to a volume yet. */
+  /** Enqueues the claims of a class (and those naming none, which may get it) not bound to a volume yet. */
   private enqueueWaitingClaims(className: string): void {
-    for (const c of this.claims.lister().list()) if (!c.spec?.volumeName && classOf(c) === className) this.enqueue(c);
+    for (const c of this.claims.lister().list()) {
+      if (!c.spec?.volumeName && (classOf(c) === className || c.spec?.storageClassName == null)) this.enqueue(c);
+    }
+  }
+
+  /** The workers, and every --pvclaimbinder-sync-period a sync of every volume and claim (resync). */
+  override async run(signal: AbortSignal): Promise<void> {
+    const timer = this.ctx.clock.setInterval(() => {
+      for (const pv of this.volumes.lister().list()) this.enqueue(pv);
+      for (const c of this.claims.lister().list()) this.enqueue(c);
+    }, this.ctx.settings.pvClaimBinderSyncPeriodMs);
+    try {
+      await super.run(signal);
+    } finally {
+      timer.cancel();
+    }
   }
 
   protected async reconcile(key: string): Promise<void> {
@@ -79,6 +101,7 @@ export class PersistentVolumeController extends QueueController {
   private async syncUnboundClaim(claim: PersistentVolumeClaim): Promise<void> {
     const volumeName = claim.spec?.volumeName;
     if (!volumeName) {
+      if (await this.assignDefaultClass(claim)) return; // its update event brings it back
       const sc = this.classes.lister().get(classOf(claim));
       const delayBinding = sc?.volumeBindingMode === 'WaitForFirstConsumer';
       const pv = findMatchingVolume(claim, this.volumes.lister().list(), { delayBinding });
@@ -116,6 +139,19 @@ export class PersistentVolumeController extends QueueController {
     if (!pv) return this.lose(claim, 'ClaimLost', 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
     if (!pv.spec?.claimRef || isVolumeBoundToClaim(pv, claim)) return this.bind(pv, claim);
     return this.lose(claim, 'ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
+  }
+
+  /**
+   * Retroactive default StorageClass assignment: an unbound claim that names no class (not even "")
+   * gets the default class once there is one. True when the claim was updated.
+   */
+  private async assignDefaultClass(claim: PersistentVolumeClaim): Promise<boolean> {
+    if (claim.spec?.storageClassName !== undefined && claim.spec.storageClassName !== null) return false;
+    if (claim.metadata?.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] !== undefined) return false;
+    const def = defaultClassOf(this.classes.lister().list());
+    if (!def?.metadata?.name) return false;
+    await this.claimApi.namespace(claim.metadata?.namespace ?? '').update({ ...claim, spec: { ...claim.spec, storageClassName: def.metadata.name } });
+    return true;
   }
 
   /** Hands the claim to its class's provisioner (the external-provisioner protocol). */
