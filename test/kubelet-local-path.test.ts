@@ -1,16 +1,19 @@
-// The local-path provisioner against a real kite server: WaitForFirstConsumer claims wait for the
-// selected-node annotation and only that node provisions them; the volume is bound, mounted by the
-// VolumeManager, and reclaimed (directory and PV) when the claim is deleted.
+// The local-path provisioner against a real kite server with its controllers (the PV controller
+// binds what the provisioners create): a claim without a class gets the default `local-path`
+// class; WaitForFirstConsumer claims wait for the selected-node annotation and only that node
+// provisions them; the volume is bound, mounted by the VolumeManager, and reclaimed (directory and
+// PV) when the claim is deleted; Immediate classes of the provisioner are provisioned at once.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Namespace, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { Event, Namespace, PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { isNotFound } from '../src/api/status-predicates.js';
 import { SharedInformerFactory } from '../src/client/informer/index.js';
-import { RestClient, type ResourceClient } from '../src/client/rest/index.js';
+import { RestClient, resources, type ResourceClient } from '../src/client/rest/index.js';
 import { restLookup } from '../src/kubelet/lookup/rest-lookup.js';
 import { VolumeManager, plainDirectoryMounter } from '../src/kubelet/volumes/index.js';
 import { LocalPathProvisioner } from '../src/kubelet/volumes/local-path/index.js';
@@ -29,9 +32,9 @@ describe('local-path provisioner against kite server', () => {
   let volumes: ResourceClient<PersistentVolume>;
   const running: Array<{ p: LocalPathProvisioner; f: SharedInformerFactory }> = [];
 
-  const startProvisioner = async (nodeName: string, bindingMode?: 'Immediate' | 'WaitForFirstConsumer') => {
+  const startProvisioner = async (nodeName: string) => {
     const f = new SharedInformerFactory(client);
-    const p = new LocalPathProvisioner({ client, factory: f, nodeName, dataDir: join(dir, nodeName), ...(bindingMode ? { bindingMode } : {}) });
+    const p = new LocalPathProvisioner({ client, factory: f, nodeName, dataDir: join(dir, nodeName) });
     await p.start();
     running.push({ p, f });
     return p;
@@ -39,7 +42,7 @@ describe('local-path provisioner against kite server', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kite-local-path-'));
-    server = await startKiteServer(dir);
+    server = await startKiteServer(dir, { controllers: true });
     client = RestClient.fromKubeconfig(server.kubeconfig, { overrides: { qps: 100, burst: 200 } });
     await client.resource<Namespace>({ group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false }).create({ metadata: { name: 'st' } });
     claims = client.resource<PersistentVolumeClaim>(PVCS).namespace('st');
@@ -56,15 +59,16 @@ describe('local-path provisioner against kite server', () => {
   });
 
   it('provisions a WaitForFirstConsumer claim on the selected node, binds and reclaims it', async () => {
-    const a = await startProvisioner('node-a', 'WaitForFirstConsumer');
-    await startProvisioner('node-b', 'WaitForFirstConsumer');
-    assert.equal(a.storageClassesServed, false, 'Kite does not serve storage.k8s.io StorageClasses yet');
-    const claim = await claims.create({
-      metadata: { name: 'data' },
-      spec: { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-    });
+    await startProvisioner('node-a');
+    await startProvisioner('node-b');
+    const claim = await claims.create({ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    assert.equal(claim.spec?.storageClassName, 'local-path', 'the default class is filled in');
     const pvName = `pvc-${claim.metadata?.uid}`;
     // nothing happens before the scheduler picks a node
+    const events = client.resource<Event>(resources.EVENTS).namespace('st');
+    await waitUntil('the PV controller waits for a consumer', async () =>
+      (await events.list()).items.some((e) => e.involvedObject.name === 'data' && e.reason === 'WaitForFirstConsumer'),
+    );
     await assert.rejects(volumes.get(pvName), (err: unknown) => isNotFound(err));
     await claims.patch('data', 'merge', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': 'node-b' } } });
     await waitUntil('the claim is bound', async () => (await claims.get('data')).status?.phase === 'Bound');
@@ -101,18 +105,27 @@ describe('local-path provisioner against kite server', () => {
     assert.equal(existsSync(path), false);
   });
 
-  it('provisions an Immediate claim at once (the default while StorageClasses are not served)', async () => {
+  it('provisions a claim of an Immediate local-path class at once', async () => {
     await startProvisioner('node-c');
-    await claims.create({ metadata: { name: 'now' }, spec: { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Mi' } } } });
+    await client.resource<StorageClass>(resources.STORAGECLASSES).create({
+      metadata: { name: 'local-now' },
+      provisioner: 'rancher.io/local-path',
+      volumeBindingMode: 'Immediate',
+    });
+    await claims.create({ metadata: { name: 'now' }, spec: { storageClassName: 'local-now', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Mi' } } } });
     await waitUntil('the claim is bound', async () => (await claims.get('now')).status?.phase === 'Bound');
     const pv = await volumes.get((await claims.get('now')).spec?.volumeName ?? '');
-    assert.ok(pv.spec?.hostPath?.path?.startsWith(join(dir, 'node-c', 'storage')));
+    assert.match(pv.spec?.hostPath?.path ?? '', /\/node-[abc]\/storage\//);
+    assert.equal(pv.spec?.storageClassName, 'local-now');
   });
 
   it('leaves claims of other classes alone', async () => {
+    await client.resource<StorageClass>(resources.STORAGECLASSES).create({ metadata: { name: 'fast' }, provisioner: 'example.com/fast' });
     await claims.create({ metadata: { name: 'other' }, spec: { storageClassName: 'fast', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
-    await claims.create({ metadata: { name: 'marker' }, spec: { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await claims.create({ metadata: { name: 'marker' }, spec: { storageClassName: 'local-now', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
     await waitUntil('the later local-path claim is bound', async () => (await claims.get('marker')).status?.phase === 'Bound');
-    assert.equal((await claims.get('other')).status?.phase, 'Pending');
+    const other = await claims.get('other');
+    assert.equal(other.status?.phase, 'Pending');
+    assert.equal(other.metadata?.annotations?.['volume.kubernetes.io/storage-provisioner'], 'example.com/fast', 'handed to its own provisioner');
   });
 });

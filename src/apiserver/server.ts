@@ -4,6 +4,7 @@
 
 import type { KubeObject } from '../api/object.js';
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import { newForbidden, newUnauthorized } from '../api/status-errors.js';
 import { alwaysAllow, type Authorizer } from './authz/authorizer.js';
 import { statusOf } from '../api/status.js';
@@ -11,6 +12,7 @@ import type { Store } from '../storage/interface.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
+import { DefaultStorageClass } from './admission/default-storage-class.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
@@ -89,12 +91,12 @@ export class ApiServer {
     }
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
     const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', name));
-    const priorityClasses = this.catalog.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
     const priority = new PriorityAdmission({
       get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', name)) as unknown as PriorityClass | undefined,
-      list: async () => (priorityClasses ? ((await this.storeFor(priorityClasses).list(undefined, { resourceVersion: '0' })).items as unknown as PriorityClass[]) : []),
+      list: async () => (await this.listForAdmission('scheduling.k8s.io', 'priorityclasses')) as unknown as PriorityClass[],
     });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds()]);
+    const defaultStorageClass = new DefaultStorageClass(async () => (await this.listForAdmission('storage.k8s.io', 'storageclasses')) as unknown as StorageClass[]);
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds(), defaultStorageClass]);
     if (options.kubeletClient) {
       for (const def of metricsResources()) this.catalog.add(def);
       this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);
@@ -123,6 +125,12 @@ export class ApiServer {
         throw err;
       });
     return (await lookup('0')) ?? (await lookup());
+  }
+
+  /** Every object of a cluster-scoped built-in resource, from the watch cache ([] when not served). */
+  private async listForAdmission(group: string, resource: string): Promise<Obj[]> {
+    const def = this.catalog.lookup(group, 'v1', resource);
+    return def ? (await this.storeFor(def).list(undefined, { resourceVersion: '0' })).items : [];
   }
 
   storeFor(def: ResourceDefinition): RestStore<Obj> {
@@ -194,13 +202,14 @@ export class ApiServer {
     await this.ensureObjects('scheduling.k8s.io', 'priorityclasses', SYSTEM_PRIORITY_CLASSES.map((pc) => structuredClone(pc) as unknown as Obj));
   }
 
-  private async ensureObjects(group: string, resource: string, objects: Obj[]): Promise<void> {
+  /** Creates the cluster-scoped objects that are missing (existing ones are left as they are). */
+  async ensureObjects(group: string, resource: string, objects: readonly KubeObject[]): Promise<void> {
     const def = this.catalog.lookup(group, 'v1', resource);
     if (!def) return;
     const store = this.storeFor(def);
     for (const obj of objects) {
       try {
-        await store.create(undefined, obj);
+        await store.create(undefined, obj as Obj);
       } catch (err) {
         if ((err as { code?: number }).code !== 409) throw err;
       }

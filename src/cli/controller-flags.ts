@@ -22,6 +22,7 @@ export interface ControllerFlags {
   largeClusterSizeThreshold?: number;
   podGcPeriod?: number;
   podGcQuarantine?: number;
+  pvclaimbinderSyncPeriod?: number;
   concurrentReplicasetSyncs?: number;
   concurrentRcSyncs?: number;
   concurrentDeploymentSyncs?: number;
@@ -60,6 +61,7 @@ export function addControllerFlags(command: Command): Command {
     .option('--large-cluster-size-threshold <n>', 'zones larger than this keep evicting at the secondary rate when partially disrupted (50)', number)
     .option('--pod-gc-period <duration>', 'Kite: how often pod GC runs (20s)', duration)
     .option('--pod-gc-quarantine <duration>', 'Kite: how long pod GC waits before deleting the pods of a vanished node (40s)', duration)
+    .option('--pvclaimbinder-sync-period <duration>', 'how often the PV controller syncs every volume and claim (15s)', duration)
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number)
@@ -88,6 +90,7 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.largeClusterSizeThreshold !== undefined) s.largeClusterSizeThreshold = flags.largeClusterSizeThreshold;
   if (flags.podGcPeriod !== undefined) s.podGcPeriodMs = flags.podGcPeriod;
   if (flags.podGcQuarantine !== undefined) s.podGcQuarantineMs = flags.podGcQuarantine;
+  if (flags.pvclaimbinderSyncPeriod !== undefined) s.pvClaimBinderSyncPeriodMs = flags.pvclaimbinderSyncPeriod;
   if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
   if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
   if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;

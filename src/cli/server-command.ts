@@ -25,6 +25,7 @@ import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } f
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 import { startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
+import { defaultStorageClass } from '../kubelet/volumes/local-path/index.js';
 
 interface ServerFlags extends ControllerFlags {
   dataDir: string;
@@ -144,6 +145,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
   });
   await api.ensureSystemNamespaces();
   await api.ensureSystemPriorityClasses();
+  // k3s's default class: claims that name none get `local-path`, provisioned by the node agents.
+  await api.ensureObjects('storage.k8s.io', 'storageclasses', [defaultStorageClass()]);
   await api.crds.start();
   await store.ready();
   const server = await startSecureServer({

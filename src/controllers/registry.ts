@@ -11,6 +11,7 @@ import { deploymentController } from './deployment/index.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
+import { persistentVolumeBinderController } from './persistentvolume/index.js';
 import { podGcController } from './podgc/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
@@ -33,4 +34,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   nodeLifecycleController,
   taintEvictionController,
   podGcController,
+  persistentVolumeBinderController,
 ];

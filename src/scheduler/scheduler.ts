@@ -17,7 +17,7 @@ import type { Snapshot } from './cache/snapshot.js';
 import { DEFAULT_SCHEDULER_NAME, type Profile } from './framework/config.js';
 import { CycleState } from './framework/cycle-state.js';
 import { Framework } from './framework/framework.js';
-import type { Handle, NodeScore, Registry } from './framework/interfaces.js';
+import type { Handle, NodeScore, Registry, VolumeListers } from './framework/interfaces.js';
 import { podKey, podName, type NodeInfo } from './framework/node-info.js';
 import { Code, Status } from './framework/status.js';
 import { FitError, type Diagnosis } from './fit-error.js';
@@ -91,6 +91,8 @@ export interface SchedulerOptions {
   metrics?: SchedulerMetricsSink;
   /** The cluster's PodDisruptionBudgets (preemption prefers victims they do not protect). */
   podDisruptionBudgets?: () => PodDisruptionBudget[];
+  /** Claims, volumes and classes (VolumeBinding). */
+  volumeListers?: VolumeListers;
 }
 
 export class Scheduler {
@@ -130,6 +132,7 @@ export class Scheduler {
       snapshot: () => this.currentSnapshot ?? this.cache.snapshot(),
       nominatedPodsForNode: (node) => this.nominator.podsForNode(node),
       ...(options.podDisruptionBudgets ? { podDisruptionBudgets: options.podDisruptionBudgets } : {}),
+      ...(options.volumeListers ? { volumeListers: options.volumeListers } : {}),
       ...(options.recorder ? { recorder: options.recorder } : {}),
     };
     for (const p of options.profiles) this.frameworks.set(p.schedulerName, new Framework(p, options.registry, handle));

@@ -1,9 +1,11 @@
 // startScheduler: the scheduler as a process component (what `kite scheduler` and `kite server`
-// run): a REST client, shared informers on pods and nodes feeding the scheduler's handlers, an
+// run): a REST client, shared informers on pods and nodes feeding the scheduler's handlers (and on
+// claims, volumes and StorageClasses for VolumeBinding, whose changes requeue waiting pods), an
 // event broadcaster writing core/v1 Events, and — optionally — leader election on the
 // kube-system/kube-scheduler Lease, scheduling only while leading.
 
-import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { startComponentBase } from '../client/component.js';
 import { SharedInformerFactory, isTombstone, objectOf, type SharedIndexInformer } from '../client/informer/index.js';
@@ -15,6 +17,7 @@ import { loadConfiguration, resolveConfiguration, type SchedulerConfiguration } 
 import type { Registry } from './framework/interfaces.js';
 import { podKey } from './framework/node-info.js';
 import { inTreeRegistry } from './plugins/registry.js';
+import { ClusterEvent } from './queue/scheduling-queue.js';
 import { Scheduler, type SchedulerApi } from './scheduler.js';
 import { SchedulerMetrics } from './metrics.js';
 
@@ -94,6 +97,9 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
     const pods = factory.forResource<Pod>(resources.PODS);
     const nodes = factory.forResource<Node>(resources.NODES);
     const pdbs = factory.forResource<PodDisruptionBudget>(resources.PODDISRUPTIONBUDGETS);
+    const claims = factory.forResource<PersistentVolumeClaim>(resources.PERSISTENTVOLUMECLAIMS);
+    const volumes = factory.forResource<PersistentVolume>(resources.PERSISTENTVOLUMES);
+    const classes = factory.forResource<StorageClass>(resources.STORAGECLASSES);
     const scheduler = new Scheduler({
       profiles,
       registry,
@@ -104,6 +110,11 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
       recorder,
       metrics,
       podDisruptionBudgets: () => pdbs.lister().list(),
+      volumeListers: {
+        claim: (ns, name) => claims.lister().namespace(ns).get(name),
+        volumes: () => volumes.lister().list(),
+        storageClass: (name) => classes.lister().get(name),
+      },
       ...(options.random ? { random: options.random } : {}),
       ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
       ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
@@ -118,6 +129,11 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
       onUpdate: (o, p) => scheduler.onPodUpdate(o, p),
       onDelete: (p) => scheduler.onPodDelete(isTombstone(p) ? objectOf(p) : p),
     });
+    // Storage changes may let pods waiting on their volumes fit.
+    const move = (event: (typeof ClusterEvent)[keyof typeof ClusterEvent]) => () => scheduler.queue.moveAllToActiveOrBackoffQueue(event);
+    claims.addEventHandler({ onAdd: move(ClusterEvent.PvcChange), onUpdate: move(ClusterEvent.PvcChange) });
+    volumes.addEventHandler({ onAdd: move(ClusterEvent.PvChange), onUpdate: move(ClusterEvent.PvChange) });
+    classes.addEventHandler({ onAdd: move(ClusterEvent.StorageClassAdd) });
     factory.start();
     await factory.waitForCacheSync({ signal });
     if (signal.aborted) {

@@ -25,7 +25,8 @@ const createdAtColumn: TableColumn<KubeObject> = {
 };
 
 export function columnsOf(def: ResourceDefinition): TableColumn<KubeObject>[] {
-  return [nameColumn, ...(def.columns?.length ? def.columns : [createdAtColumn])];
+  const name = def.nameCell ? { ...nameColumn, cell: def.nameCell } : nameColumn;
+  return [name, ...(def.columns?.length ? def.columns : [createdAtColumn])];
 }
 
 /** The object a row carries: nothing, its metadata only (the default), or all of it. */

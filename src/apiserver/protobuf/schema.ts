@@ -31,6 +31,7 @@ const GROUP_PACKAGES: Readonly<Record<string, GroupPackage>> = {
   policy: api('policy', ['v1']),
   'rbac.authorization.k8s.io': api('rbac', ['v1']),
   'scheduling.k8s.io': api('scheduling', ['v1']),
+  'storage.k8s.io': api('storage', ['v1']),
   'apiextensions.k8s.io': {
     dir: 'k8s.io/apiextensions-apiserver/pkg/apis/apiextensions',
     pkg: 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions',

@@ -6,7 +6,7 @@ const defs = builtinResources();
 const byName = new Map(defs.map((d) => [`${d.group}/${d.resource}`, d]));
 
 test('every built-in kind is registered once, with discovery names', () => {
-  assert.equal(defs.length, 33);
+  assert.equal(defs.length, 34);
   assert.equal(byName.size, defs.length);
   const short: Record<string, string[]> = {
     '/pods': ['po'], '/services': ['svc'], 'apps/deployments': ['deploy'], '/configmaps': ['cm'], '/namespaces': ['ns'], '/nodes': ['no'],
@@ -15,6 +15,7 @@ test('every built-in kind is registered once, with discovery names', () => {
     '/persistentvolumeclaims': ['pvc'], 'policy/poddisruptionbudgets': ['pdb'], 'scheduling.k8s.io/priorityclasses': ['pc'],
     '/resourcequotas': ['quota'], '/limitranges': ['limits'], 'certificates.k8s.io/certificatesigningrequests': ['csr'],
     'apiextensions.k8s.io/customresourcedefinitions': ['crd', 'crds'], 'autoscaling/horizontalpodautoscalers': ['hpa'], '/replicationcontrollers': ['rc'],
+    'storage.k8s.io/storageclasses': ['sc'],
   };
   for (const [key, names] of Object.entries(short)) assert.deepEqual(byName.get(key)?.shortNames, names, key);
   const all = defs.filter((d) => d.categories?.includes('all')).map((d) => `${d.group}/${d.resource}`).sort();

@@ -1,6 +1,6 @@
 // The built-in kinds the API server serves, in the order discovery lists them: the core group's
 // resources alphabetically, then the groups in kube-apiserver's priority order (apps,
-// events.k8s.io, autoscaling, batch, certificates.k8s.io, policy, rbac, apiextensions.k8s.io,
+// events.k8s.io, autoscaling, batch, certificates.k8s.io, policy, rbac, storage.k8s.io, apiextensions.k8s.io,
 // scheduling.k8s.io, coordination.k8s.io, discovery.k8s.io), each group's resources
 // alphabetically. Also the name syntax each kind's metadata.name must follow.
 
@@ -20,6 +20,7 @@ import { pods } from './kinds/pod.js';
 import { clusterrolebindings, clusterroles, rolebindings, roles } from './kinds/rbac.js';
 import { services } from './kinds/service.js';
 import { persistentvolumeclaims, persistentvolumes } from './kinds/storage.js';
+import { storageclasses } from './kinds/storage-class.js';
 import { controllerrevisions, daemonsets, deployments, replicasets, replicationcontrollers, statefulsets } from './kinds/workloads.js';
 import type { ResourceDefinition } from './resource.js';
 
@@ -63,6 +64,8 @@ export function builtinResources(): ResourceDefinition[] {
     clusterroles,
     rolebindings,
     roles,
+    // storage.k8s.io/v1
+    storageclasses,
     // apiextensions.k8s.io/v1
     customresourcedefinitions,
     // scheduling.k8s.io/v1

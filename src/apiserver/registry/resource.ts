@@ -88,6 +88,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   strategy: Strategy<T>;
   /** Extra columns after NAME (and before AGE unless listed explicitly). */
   columns?: TableColumn<T>[];
+  /** The NAME cell when the kind's printer decorates it (StorageClasses: "NAME (default)"). */
+  nameCell?: (obj: T) => string;
   /** Field selectors beyond metadata.name and metadata.namespace. */
   fields?: Record<string, (obj: T) => string | undefined>;
   subresources?: SubresourceDefinition<T>[];

@@ -33,5 +33,6 @@ export const ENDPOINTSLICES = grouped('discovery.k8s.io', 'v1', 'endpointslices'
 export const PODDISRUPTIONBUDGETS = grouped('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget');
 export const PRIORITYCLASSES = grouped('scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false);
 export const CUSTOMRESOURCEDEFINITIONS = grouped('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false);
+export const STORAGECLASSES = grouped('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false);
 export const CERTIFICATESIGNINGREQUESTS = grouped('certificates.k8s.io', 'v1', 'certificatesigningrequests', 'CertificateSigningRequest', false);
 export const HORIZONTALPODAUTOSCALERS = grouped('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler');

@@ -32,6 +32,8 @@ export interface ControllerSettings {
   podGcPeriodMs: number;
   /** How long pod GC waits before deleting the pods of a node that seems gone (fixed 40 s; Kite's --pod-gc-quarantine). */
   podGcQuarantineMs: number;
+  /** How often the PV controller syncs every volume and claim (--pvclaimbinder-sync-period). */
+  pvClaimBinderSyncPeriodMs: number;
   /** ReplicaSet workers (--concurrent-replicaset-syncs). */
   concurrentReplicaSetSyncs: number;
   /** ReplicationController workers (--concurrent-rc-syncs). */
@@ -66,6 +68,7 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   largeClusterSizeThreshold: 50,
   podGcPeriodMs: 20_000,
   podGcQuarantineMs: 40_000,
+  pvClaimBinderSyncPeriodMs: 15_000,
   concurrentReplicaSetSyncs: 5,
   concurrentRCSyncs: 5,
   concurrentDeploymentSyncs: 5,

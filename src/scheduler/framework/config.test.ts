@@ -17,6 +17,7 @@ describe('scheduler configuration', () => {
       'NodeAffinity',
       'NodePorts',
       'NodeResourcesFit',
+      'VolumeBinding',
       'PodTopologySpread',
       'InterPodAffinity',
       'DefaultPreemption',

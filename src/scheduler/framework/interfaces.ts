@@ -2,7 +2,8 @@
 // the framework finds them by the method they define. Statuses follow framework.Status: undefined
 // is success.
 
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import type { EventRecorder } from '../../client/events/index.js';
 import type { RestClient } from '../../client/rest/index.js';
@@ -94,6 +95,13 @@ export interface FrameworkRunner {
   runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: Pod, nodeInfo: NodeInfo): Status;
 }
 
+/** The storage objects of the cluster, from the scheduler's informers (VolumeBinding reads them). */
+export interface VolumeListers {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  volumes(): PersistentVolume[];
+  storageClass(name: string): StorageClass | undefined;
+}
+
 /** What plugins get from the framework (framework.Handle). */
 export interface Handle {
   client?: RestClient;
@@ -105,6 +113,8 @@ export interface Handle {
   nominatedPodsForNode?(nodeName: string): Pod[];
   /** The PodDisruptionBudgets of the cluster (from an informer). */
   podDisruptionBudgets?(): PodDisruptionBudget[];
+  /** PersistentVolumeClaims, PersistentVolumes and StorageClasses (from informers). */
+  volumeListers?: VolumeListers;
   /** Records events (e.g. Preempted on a victim). */
   recorder?: EventRecorder;
   /** The framework of the plugin's profile (set by the framework for each plugin it builds). */

@@ -13,6 +13,7 @@ import { newNodeResourcesFit } from './noderesources/fit.js';
 import { newNodeUnschedulable } from './nodeunschedulable/node-unschedulable.js';
 import { newPodTopologySpread } from './podtopologyspread/pod-topology-spread.js';
 import { newTaintToleration } from './tainttoleration/taint-toleration.js';
+import { newVolumeBinding } from './volumebinding/volume-binding.js';
 
 export function inTreeRegistry(): Registry {
   return new Map<string, PluginFactory>([
@@ -21,6 +22,7 @@ export function inTreeRegistry(): Registry {
     ['NodePorts', newNodePorts],
     ['NodeResourcesFit', newNodeResourcesFit],
     ['NodeResourcesBalancedAllocation', newNodeResourcesBalancedAllocation],
+    ['VolumeBinding', newVolumeBinding],
     ['TaintToleration', newTaintToleration],
     ['NodeAffinity', newNodeAffinity],
     ['InterPodAffinity', newInterPodAffinity],

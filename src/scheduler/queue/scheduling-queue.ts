@@ -31,6 +31,9 @@ export const ClusterEvent = {
   AssignedPodUpdate: 'AssignedPodUpdate',
   UnschedulableTimeout: 'UnschedulableTimeout',
   ForceActivate: 'ForceActivate',
+  PvcChange: 'PvcChange',
+  PvChange: 'PvChange',
+  StorageClassAdd: 'StorageClassAdd',
 } as const;
 export type ClusterEventName = (typeof ClusterEvent)[keyof typeof ClusterEvent];
 
