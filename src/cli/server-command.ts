@@ -13,7 +13,11 @@ import { realClock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
 import { createLogger } from '../util/log.js';
 import { loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
-import { createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
+import { createBootstrapTokenAuthenticator, createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
+import type { Secret } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../api/object.js';
+import { BOOTSTRAP_TOKEN_NAMESPACE } from '../api/bootstrap-token.js';
+import type { RestStore } from '../apiserver/registry/rest-store.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/index.js';
@@ -130,6 +134,20 @@ async function runServer(flags: ServerFlags): Promise<void> {
   await repair.runOnce({ releaseLeaks: config.kind === 'sqlite' });
   const authenticators = [createX509Authenticator()];
   if (flags.tokenAuthFile) authenticators.push(createTokenAuthenticator(await loadTokenFile(flags.tokenAuthFile)));
+  // bootstrap tokens (`kite token create`) let `kite agent` join: read from the watch cache
+  let secretStore: RestStore<KubeObject> | undefined;
+  authenticators.push(
+    createBootstrapTokenAuthenticator({
+      getSecret: async (name) => {
+        try {
+          return (await secretStore?.get(BOOTSTRAP_TOKEN_NAMESPACE, name, '0')) as Secret | undefined;
+        } catch (err) {
+          if ((err as { code?: number }).code === 404) return undefined;
+          throw err;
+        }
+      },
+    }),
+  );
   const clientHost = flags.bindAddress === '0.0.0.0' || flags.bindAddress === '::' ? '127.0.0.1' : flags.bindAddress;
   const api = new ApiServer({
     store,
@@ -142,6 +160,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
     extraAdmission: [allocation],
     kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
   });
+  const secrets = api.catalog.lookup('', 'v1', 'secrets');
+  secretStore = secrets ? (api.storeFor(secrets) as unknown as RestStore<KubeObject>) : undefined;
   await api.ensureSystemNamespaces();
   await api.ensureSystemPriorityClasses();
   await api.crds.start();
@@ -181,6 +201,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
         leaderElection: true,
         controllers: controllerSelection(flags),
         settings: controllerSettings(flags),
+        clusterSigning: pki.ca,
       });
   let agent: NodeAgent | undefined;
   if (!flags.disableAgent) {
