@@ -1,4 +1,4 @@
-// The worker-node half that `kite server` (and later `kite agent`) runs: the process container
+// The worker-node half that `kite server` and `kite agent` run: the process container
 // runtime under <data-dir>/runtime and a kubelet for this node. Stopping it ends the kubelet's
 // loops and releases the runtime's hold on its processes; containers keep running.
 
@@ -46,9 +46,11 @@ export function parseTaints(text: string): Taint[] {
     });
 }
 
+/** The host name made a DNS subdomain (a node name): other characters become "-". */
+export const defaultNodeName = (): string => hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+
 export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
-  // a node name is a DNS subdomain: host names with other characters are made to fit
-  const nodeName = options.nodeName ?? hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  const nodeName = options.nodeName ?? defaultNodeName();
   const runtime = await createProcessRuntime({
     rootDir: join(options.dataDir, 'runtime'),
     nodeIp: options.nodeIP,

@@ -5,12 +5,11 @@
 // unless --disable-scheduler / --disable-controller-manager, and a kubelet for this node on the
 // process runtime unless --disable-agent.
 
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
 import { openBackend, type StorageConfig } from '../storage/open.js';
 import { ObjectStore } from '../storage/store.js';
 import { realClock } from '../util/clock.js';
-import { parseDuration } from '../util/duration.js';
 import { createLogger } from '../util/log.js';
 import { loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
 import { createBootstrapTokenAuthenticator, createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
@@ -23,6 +22,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
+import { addNodeFlags, duration, kubeletTimings, port, type NodeFlags } from './node-flags.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
@@ -30,7 +30,7 @@ import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 import { startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
 
-interface ServerFlags extends ControllerFlags {
+interface ServerFlags extends ControllerFlags, NodeFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -44,32 +44,8 @@ interface ServerFlags extends ControllerFlags {
   sqliteSync: 'full' | 'normal' | 'off';
   compactionInterval: number;
   disableAgent?: boolean;
-  nodeName?: string;
-  nodeIp?: string;
-  registerWithTaints?: string;
   controlPlaneTaint?: boolean;
-  nodeStatusUpdateFrequency: number;
-  nodeStatusReportFrequency: number;
-  nodeLeaseDurationSeconds: number;
 }
-
-const port = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0-65535');
-  return n;
-};
-const positiveInt = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
-  return n;
-};
-const duration = (text: string): number => {
-  try {
-    return parseDuration(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-};
 
 export function serverCommand(): Command {
   const command = new Command('server')
@@ -91,13 +67,8 @@ export function serverCommand(): Command {
     )
     .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000)
     .option('--disable-agent', 'do not run a kubelet for this node in this process')
-    .option('--node-name <name>', "this node's name (default: the host name)")
-    .option('--node-ip <ip>', "this node's InternalIP (default: the advertise or bind address)")
-    .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
-    .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule')
-    .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
-    .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
-    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40);
+    .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule');
+  addNodeFlags(command, { nodeIp: 'the advertise or bind address' });
   return addControllerFlags(command).action((flags: ServerFlags) => runServer(flags));
 }
 
@@ -169,7 +140,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const server = await startSecureServer({
     host: flags.bindAddress,
     port: flags.port,
-    tls: { certPem: pki.serving.certPem, keyPem: pki.serving.keyPem, clientCaPem: pki.ca.certPem },
+    // the chain includes the CA, so that a joining agent can pin it by hash (`kite agent --ca-cert-hash`)
+    tls: { certPem: `${pki.serving.certPem.trimEnd()}\n${pki.ca.certPem}`, keyPem: pki.serving.keyPem, clientCaPem: pki.ca.certPem },
     handler: api.handler,
     upgradeHandler: api.upgradeHandler,
     longRunning: api.longRunning,
@@ -212,15 +184,10 @@ async function runServer(flags: ServerFlags): Promise<void> {
       dataDir: dirs.root,
       ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
       nodeIP: flags.nodeIp ?? flags.advertiseAddress ?? clientHost,
-      nodeLabels: { 'node-role.kubernetes.io/control-plane': 'true' },
+      nodeLabels: { ...flags.nodeLabels, 'node-role.kubernetes.io/control-plane': 'true' },
       taints,
       logger: log.child('kubelet'),
-      timings: {
-        nodeStatusUpdateMs: flags.nodeStatusUpdateFrequency,
-        nodeStatusReportMs: flags.nodeStatusReportFrequency,
-        leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
-        leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
-      },
+      timings: kubeletTimings(flags),
     });
   }
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
