@@ -77,9 +77,11 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     taints: parseTaints(flags.registerWithTaints ?? ''),
     logger: log.child('kubelet'),
     timings: kubeletTimings(flags),
+    serving: { ...credentials.serving, clientCaPem: credentials.caPem },
+    kubeletPort: flags.kubeletPort,
   });
   await agent.kubelet.started;
-  log.info('ready', { node: nodeName, server: server.origin, kubeconfig: credentials.kubeconfig });
+  log.info('ready', { node: nodeName, server: server.origin, kubeconfig: credentials.kubeconfig, kubeletPort: agent.kubeletPort });
   const signal = await stopped;
   log.info('shutting down', { signal });
   await agent.stop();

@@ -11,7 +11,7 @@ import { openBackend, type StorageConfig } from '../storage/open.js';
 import { ObjectStore } from '../storage/store.js';
 import { realClock } from '../util/clock.js';
 import { createLogger } from '../util/log.js';
-import { loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
+import { issueServingCertificate, loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
 import { createBootstrapTokenAuthenticator, createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
 import type { Secret } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
@@ -28,7 +28,7 @@ import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
-import { startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
+import { defaultNodeName, startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
 
 interface ServerFlags extends ControllerFlags, NodeFlags {
   dataDir: string;
@@ -179,15 +179,21 @@ async function runServer(flags: ServerFlags): Promise<void> {
   if (!flags.disableAgent) {
     const taints = parseTaints(flags.registerWithTaints ?? '');
     if (flags.controlPlaneTaint) taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    const nodeName = flags.nodeName ?? defaultNodeName();
+    const nodeIP = flags.nodeIp ?? flags.advertiseAddress ?? clientHost;
+    // the kubelet API's certificate, straight from the cluster CA (an agent gets its own through a CSR)
+    const serving = await issueServingCertificate(pki.ca, { commonName: `system:node:${nodeName}`, ipAddresses: [nodeIP], dnsNames: [nodeName], validityDays: 365 });
     agent = await startNodeAgent({
       kubeconfig: dirs.adminKubeconfig,
       dataDir: dirs.root,
-      ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
-      nodeIP: flags.nodeIp ?? flags.advertiseAddress ?? clientHost,
+      nodeName,
+      nodeIP,
       nodeLabels: { ...flags.nodeLabels, 'node-role.kubernetes.io/control-plane': 'true' },
       taints,
       logger: log.child('kubelet'),
       timings: kubeletTimings(flags),
+      serving: { ...serving, clientCaPem: pki.ca.certPem },
+      kubeletPort: flags.kubeletPort,
     });
   }
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.
