@@ -2,6 +2,7 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { tokenCleanerController } from './bootstrap/index.js';
 import { csrApprovingController, csrSigningController } from './certificates/index.js';
 import { cronJobController } from './cronjob/index.js';
 import { disruptionController } from './disruption/index.js';
@@ -36,4 +37,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   podGcController,
   csrApprovingController,
   csrSigningController,
+  tokenCleanerController,
 ];
