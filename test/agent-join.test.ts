@@ -120,3 +120,34 @@ describe('kite agent joins a kite server', { timeout: 240_000 }, () => {
     await stopAgent(agent);
   });
 });
+
+describe('kite agent started while its server is down', { timeout: 240_000 }, () => {
+  let dir: string;
+  let server: KiteServer | undefined;
+  let agent: KiteProcess | undefined;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kite-agent-wait-'));
+  });
+  after(async () => {
+    if (agent && agent.child.exitCode === null) agent.kill('SIGKILL');
+    if (server) await stopKiteServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('waits for the server, then joins', async () => {
+    // a first start makes the CA and the token; then the server goes away
+    const first = await startKiteServer(join(dir, 'server'), { scheduler: true, controllers: true });
+    const joinCmd = await joinCommand(first.kubeconfig);
+    await stopKiteServer(first);
+
+    agent = startKite(['agent', '--server', joinCmd.server, '--token', joinCmd.token, '--ca-cert-hash', joinCmd.hash, '--data-dir', join(dir, 'agent'), '--node-name', 'late-1', '--kubelet-port', '0']);
+    await agent.waitFor(/server not reachable yet, retrying/, 30_000);
+    server = await startKiteServer(join(dir, 'server'), { scheduler: true, controllers: true, port: first.port });
+    await agent.waitFor(/\bready\b.*node="?late-1\b/, 90_000);
+    // the node IP is the local address that reaches the server
+    const node = JSON.parse(await kubectlOk(server.kubeconfig, ['get', 'node', 'late-1', '-o', 'json'])) as Node;
+    assert.deepEqual(node.status?.addresses?.find((a) => a.type === 'InternalIP'), { type: 'InternalIP', address: '127.0.0.1' });
+    await stopAgent(agent);
+  });
+});

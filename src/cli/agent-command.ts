@@ -1,14 +1,15 @@
 // `kite agent`: a worker node joining a cluster. With a bootstrap token (`kite token create`) and
 // the CA hash it gets the node's certificates through the kubelet's TLS bootstrap (kept under
 // --data-dir and reused on later starts), then runs the process runtime and a kubelet for this
-// node against the API server, until SIGTERM/SIGINT (its containers keep running).
+// node against the API server, until SIGTERM/SIGINT (its containers keep running). A server not
+// reachable yet is waited for.
 
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { bootstrapKubeletCredentials } from '../kubelet/bootstrap/index.js';
+import { bootstrapKubeletCredentials, untilReachable } from '../kubelet/bootstrap/index.js';
 import { realClock } from '../util/clock.js';
 import { createLogger } from '../util/log.js';
 import { addNodeFlags, kubeletTimings, type NodeFlags } from './node-flags.js';
@@ -55,7 +56,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
   if (server.protocol !== 'https:') throw new Error(`--server must be an https:// URL, not ${flags.server}`);
   const dataDir = resolve(flags.dataDir);
   const nodeName = flags.nodeName ?? defaultNodeName();
-  const nodeIP = flags.nodeIp ?? (await localAddressTowards(server));
+  const nodeIP = flags.nodeIp ?? (await untilReachable('node IP', () => localAddressTowards(server), { clock: realClock, logger: log, timeoutMs: 15 * 60_000 }));
   const credentials = await bootstrapKubeletCredentials({
     server: server.origin,
     dataDir,

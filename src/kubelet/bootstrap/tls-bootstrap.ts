@@ -14,6 +14,7 @@ import type { Logger } from '../../util/log.js';
 import { PUBLIC_MODE, SECRET_MODE, readIfExists, writeFileAtomic, writeKubeconfig, type KeyAndCertificate } from '../../util/pki/index.js';
 import { discoverCa } from './ca-discovery.js';
 import { requestCertificate } from './request-certificate.js';
+import { untilReachable } from './until-reachable.js';
 
 export interface TlsBootstrapOptions {
   /** The API server URL. */
@@ -28,6 +29,7 @@ export interface TlsBootstrapOptions {
   caPem?: string;
   clock: Clock;
   logger: Logger;
+  /** How long to wait for the server to answer and for each certificate (default 15 minutes). */
   timeoutMs?: number;
 }
 
@@ -86,7 +88,8 @@ export async function bootstrapKubeletCredentials(options: TlsBootstrapOptions):
     if (!options.token) throw new Error(`no usable client certificate in ${paths.pki} and no bootstrap token (--token) to get one`);
     if (!options.caPem) {
       if (!options.caCertHashes?.length) throw new Error('joining needs the cluster CA pinned: --ca-cert-hash sha256:… (or --ca-file)');
-      caPem = await discoverCa(options.server, options.caCertHashes);
+      const pins = options.caCertHashes;
+      caPem = await untilReachable('CA discovery', () => discoverCa(options.server, pins), { clock: options.clock, logger: log, timeoutMs: options.timeoutMs ?? 15 * 60_000 });
       log.info('cluster CA found and matches the pinned hash', { server: options.server });
     }
     const bootstrap = new RestClient({ server: options.server, tls: { ca: caPem! }, token: options.token }, { clock: options.clock, logger: log.child('bootstrap-client') });
