@@ -20,12 +20,13 @@ describe('CSR auto-approval', () => {
     servingReq = await csr({ ...NODE, ipAddresses: ['10.0.0.5'], dnsNames: ['n1'] }, { signerName: 'kubernetes.io/kubelet-serving', usages: ['digital signature', 'server auth'] });
   });
 
-  it('approves a kubelet client certificate for a bootstrap token user or for the node itself', () => {
+  it('approves a kubelet client certificate for a bootstrap token user, an admin or the node itself', () => {
     const withUser = (c: CertificateSigningRequest, username: string, groups: string[]) => ({ ...c, spec: { ...c.spec, username, groups } });
     assert.match(autoApproval(withUser(clientReq, 'system:bootstrap:abcdef', ['system:bootstrappers', 'system:authenticated'])) ?? '', /^Auto approving kubelet client certificate/);
     assert.match(autoApproval(withUser(clientReq, 'system:node:n1', ['system:nodes'])) ?? '', /^Auto approving self kubelet client certificate/);
     assert.equal(autoApproval(withUser(clientReq, 'system:node:n2', ['system:nodes'])), undefined, "another node's certificate");
     assert.equal(autoApproval(withUser(clientReq, 'alice', ['system:authenticated'])), undefined);
+    assert.match(autoApproval(withUser(clientReq, 'kubernetes-admin', ['system:masters', 'system:authenticated'])) ?? '', /^Auto approving kubelet client certificate/);
   });
 
   it("approves a node's own serving certificate, nobody else's", () => {

@@ -2,7 +2,8 @@
 // requests so that nodes join without an administrator. Kubernetes asks a SubjectAccessReview for
 // certificatesigningrequests/nodeclient or /selfnodeclient; Kite has no RBAC yet, so the
 // requester's identity decides: a kubelet client certificate for a bootstrap token's user
-// (system:bootstrappers) or for the node itself is approved. Kite also approves a node's own
+// (system:bootstrappers), a cluster admin (system:masters, whom Kubernetes' default RBAC allows
+// everything) or the node itself is approved. Kite also approves a node's own
 // kubelet-serving request (Kubernetes leaves those to the administrator) so that the API server
 // can verify every kubelet it talks to against the cluster CA. Anything else waits for
 // `kubectl certificate approve`.
@@ -12,6 +13,7 @@ import { formatTime } from '../../api/meta.js';
 import { BOOTSTRAPPERS_GROUP } from '../../api/bootstrap-token.js';
 import type { SharedIndexInformer } from '../../client/informer/index.js';
 import { resources } from '../../client/rest/index.js';
+import { ADMIN_GROUP } from '../../util/pki/index.js';
 import { QueueController } from '../framework/controller.js';
 import type { ControllerContext } from '../framework/context.js';
 import { conditionOf, decodeRequest, kubeletClientProblem, kubeletServingProblem, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, NODES_GROUP } from './node-csr.js';
@@ -26,7 +28,7 @@ export function autoApproval(csr: CertificateSigningRequest): string | undefined
   const self = user === req.commonName;
   if (csr.spec?.signerName === KUBELET_CLIENT_SIGNER && !kubeletClientProblem(req, usages)) {
     if (self) return 'Auto approving self kubelet client certificate after SubjectAccessReview.';
-    if (groups.includes(BOOTSTRAPPERS_GROUP)) return 'Auto approving kubelet client certificate after SubjectAccessReview.';
+    if (groups.includes(BOOTSTRAPPERS_GROUP) || groups.includes(ADMIN_GROUP)) return 'Auto approving kubelet client certificate after SubjectAccessReview.';
   }
   if (csr.spec?.signerName === KUBELET_SERVING_SIGNER && self && groups.includes(NODES_GROUP) && !kubeletServingProblem(req, usages)) {
     return 'Auto approving kubelet serving certificate requested by the node itself.';
