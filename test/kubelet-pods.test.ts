@@ -87,6 +87,9 @@ describe('kubelet against a real kite server', () => {
     assert.deepEqual(types, ['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'PodScheduled', 'Ready']);
     const table = await k(['get', 'pod', 'web']);
     assert.match(table, /web\s+1\/1\s+Running\s+0/);
+    // the server's own kubelet serves its API: logs and exec through the API server
+    assert.equal(await k(['logs', 'web']), 'started\n');
+    assert.equal(await k(['exec', 'web', '--', 'sh', '-c', 'echo exec-ok']), 'exec-ok\n');
     await waitUntil('the kubelet recorded Pulled, Created and Started events', async () => {
       const events = JSON.parse(await k(['get', 'events', '--field-selector', 'involvedObject.name=web', '-o', 'json'])) as { items: { reason: string; source?: { component?: string } }[] };
       const reasons = events.items.filter((e) => e.source?.component === 'kubelet').map((e) => e.reason);

@@ -1,5 +1,6 @@
 // `kite controller-manager`: the controllers alone, against any API server, under leader election.
 
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startControllerManager } from '../controllers/index.js';
 import { createLogger } from '../util/log.js';
@@ -10,6 +11,8 @@ interface ControllerManagerFlags extends ControllerFlags {
   kubeconfig: string;
   leaderElect: boolean;
   metricsPort?: number;
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
 }
 
 export function controllerManagerCommand(): Command {
@@ -21,9 +24,16 @@ export function controllerManagerCommand(): Command {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0-65535');
       return n;
-    });
+    })
+    .option('--cluster-signing-cert-file <file>', 'PEM CA certificate that signs approved certificate signing requests')
+    .option('--cluster-signing-key-file <file>', 'PEM private key of --cluster-signing-cert-file');
   return addControllerFlags(command).action(async (flags: ControllerManagerFlags) => {
     const log = createLogger('kite-controller-manager');
+    if (!flags.clusterSigningCertFile !== !flags.clusterSigningKeyFile) throw new Error('--cluster-signing-cert-file and --cluster-signing-key-file go together');
+    const clusterSigning =
+      flags.clusterSigningCertFile && flags.clusterSigningKeyFile
+        ? { certPem: readFileSync(flags.clusterSigningCertFile, 'utf8'), keyPem: readFileSync(flags.clusterSigningKeyFile, 'utf8') }
+        : undefined;
     const stopped = untilSignal();
     const manager = await startControllerManager({
       kubeconfig: flags.kubeconfig,
@@ -32,6 +42,7 @@ export function controllerManagerCommand(): Command {
       controllers: controllerSelection(flags),
       settings: controllerSettings(flags),
       ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}),
+      ...(clusterSigning ? { clusterSigning } : {}),
     });
     log.info('ready', { controllers: manager.controllers.join(','), ...(manager.metricsPort !== undefined ? { metrics: `http://127.0.0.1:${manager.metricsPort}/metrics` } : {}) });
     const signal = await stopped;

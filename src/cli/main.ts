@@ -1,9 +1,11 @@
 // The `kite` command: parses the command line and hands each subcommand to its module.
 
 import { Command, CommanderError } from 'commander';
+import { agentCommand } from './agent-command.js';
 import { controllerManagerCommand } from './controller-manager-command.js';
 import { schedulerCommand } from './scheduler-command.js';
 import { serverCommand } from './server-command.js';
+import { tokenCommand } from './token-command.js';
 
 export async function run(argv: string[]): Promise<void> {
   const program = new Command('kite')
@@ -14,6 +16,8 @@ export async function run(argv: string[]): Promise<void> {
   program.addCommand(serverCommand());
   program.addCommand(schedulerCommand());
   program.addCommand(controllerManagerCommand());
+  program.addCommand(agentCommand());
+  program.addCommand(tokenCommand());
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -1,5 +1,6 @@
-// The worker-node half that `kite server` (and later `kite agent`) runs: the process container
-// runtime under <data-dir>/runtime and a kubelet for this node. Stopping it ends the kubelet's
+// The worker-node half that `kite server` and `kite agent` run: the process container
+// runtime under <data-dir>/runtime, a kubelet for this node and its HTTPS API (logs, exec,
+// port-forward, stats). Stopping it ends the kubelet's
 // loops and releases the runtime's hold on its processes; containers keep running.
 
 import { hostname } from 'node:os';
@@ -7,6 +8,9 @@ import { join } from 'node:path';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { InvalidArgumentError } from 'commander';
 import { startKubelet, type KubeletTimings, type RunningKubelet } from '../kubelet/index.js';
+import { kubeletHost } from '../kubelet/kubelet-host.js';
+import { startKubeletServer, type KubeletServerTls } from '../kubelet/server/index.js';
+import { realClock } from '../util/clock.js';
 import { createProcessRuntime } from '../runtime/process/process-runtime.js';
 import type { Logger } from '../util/log.js';
 
@@ -19,10 +23,16 @@ export interface NodeAgentOptions {
   taints: Taint[];
   logger: Logger;
   timings?: Partial<KubeletTimings>;
+  /** The kubelet API's serving certificate and the cluster CA its clients must present certificates from. */
+  serving: KubeletServerTls;
+  /** The kubelet API port (0: any free one); it listens on the node IP. */
+  kubeletPort: number;
 }
 
 export interface NodeAgent {
   kubelet: RunningKubelet;
+  /** The kubelet API's port. */
+  kubeletPort: number;
   stop(): Promise<void>;
 }
 
@@ -46,15 +56,22 @@ export function parseTaints(text: string): Taint[] {
     });
 }
 
+/** The host name made a DNS subdomain (a node name): other characters become "-". */
+export const defaultNodeName = (): string => hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+
 export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
-  // a node name is a DNS subdomain: host names with other characters are made to fit
-  const nodeName = options.nodeName ?? hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+  const nodeName = options.nodeName ?? defaultNodeName();
   const runtime = await createProcessRuntime({
     rootDir: join(options.dataDir, 'runtime'),
     nodeIp: options.nodeIP,
     logger: options.logger.child('runtime'),
   });
+  // the kubelet API first: the Node reports its port; it asks the kubelet for pods once one runs
+  let running: RunningKubelet | undefined;
+  const host = kubeletHost({ nodeName, runtime, pods: () => running?.kubelet.listPods() ?? [], clock: realClock });
+  const server = await startKubeletServer({ host, tls: options.serving, address: options.nodeIP, port: options.kubeletPort, logger: options.logger.child('server') });
   const kubelet = await startKubelet({
+    kubeletPort: server.port,
     kubeconfig: options.kubeconfig,
     nodeName,
     nodeIP: options.nodeIP,
@@ -66,9 +83,12 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     localPathProvisioner: true,
     ...(options.timings ? { timings: options.timings } : {}),
   });
+  running = kubelet;
   return {
     kubelet,
+    kubeletPort: server.port,
     async stop() {
+      await server.close();
       await kubelet.stop();
       await runtime.close();
     },

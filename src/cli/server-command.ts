@@ -5,29 +5,33 @@
 // unless --disable-scheduler / --disable-controller-manager, and a kubelet for this node on the
 // process runtime unless --disable-agent.
 
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
 import { openBackend, type StorageConfig } from '../storage/open.js';
 import { ObjectStore } from '../storage/store.js';
 import { realClock } from '../util/clock.js';
-import { parseDuration } from '../util/duration.js';
 import { createLogger } from '../util/log.js';
-import { loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
-import { createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
+import { issueServingCertificate, loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
+import { createBootstrapTokenAuthenticator, createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
+import type { Secret } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../api/object.js';
+import { BOOTSTRAP_TOKEN_NAMESPACE } from '../api/bootstrap-token.js';
+import type { RestStore } from '../apiserver/registry/rest-store.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
 import { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
+import { addNodeFlags, duration, kubeletTimings, port, type NodeFlags } from './node-flags.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
-import { startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
+import { defaultNodeName, startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
 import { defaultStorageClass } from '../kubelet/volumes/local-path/index.js';
 
-interface ServerFlags extends ControllerFlags {
+interface ServerFlags extends ControllerFlags, NodeFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -41,32 +45,8 @@ interface ServerFlags extends ControllerFlags {
   sqliteSync: 'full' | 'normal' | 'off';
   compactionInterval: number;
   disableAgent?: boolean;
-  nodeName?: string;
-  nodeIp?: string;
-  registerWithTaints?: string;
   controlPlaneTaint?: boolean;
-  nodeStatusUpdateFrequency: number;
-  nodeStatusReportFrequency: number;
-  nodeLeaseDurationSeconds: number;
 }
-
-const port = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0-65535');
-  return n;
-};
-const positiveInt = (text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
-  return n;
-};
-const duration = (text: string): number => {
-  try {
-    return parseDuration(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-};
 
 export function serverCommand(): Command {
   const command = new Command('server')
@@ -88,13 +68,8 @@ export function serverCommand(): Command {
     )
     .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000)
     .option('--disable-agent', 'do not run a kubelet for this node in this process')
-    .option('--node-name <name>', "this node's name (default: the host name)")
-    .option('--node-ip <ip>', "this node's InternalIP (default: the advertise or bind address)")
-    .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
-    .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule')
-    .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
-    .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
-    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40);
+    .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule');
+  addNodeFlags(command, { nodeIp: 'the advertise or bind address' });
   return addControllerFlags(command).action((flags: ServerFlags) => runServer(flags));
 }
 
@@ -131,6 +106,20 @@ async function runServer(flags: ServerFlags): Promise<void> {
   await repair.runOnce({ releaseLeaks: config.kind === 'sqlite' });
   const authenticators = [createX509Authenticator()];
   if (flags.tokenAuthFile) authenticators.push(createTokenAuthenticator(await loadTokenFile(flags.tokenAuthFile)));
+  // bootstrap tokens (`kite token create`) let `kite agent` join: read from the watch cache
+  let secretStore: RestStore<KubeObject> | undefined;
+  authenticators.push(
+    createBootstrapTokenAuthenticator({
+      getSecret: async (name) => {
+        try {
+          return (await secretStore?.get(BOOTSTRAP_TOKEN_NAMESPACE, name, '0')) as Secret | undefined;
+        } catch (err) {
+          if ((err as { code?: number }).code === 404) return undefined;
+          throw err;
+        }
+      },
+    }),
+  );
   const clientHost = flags.bindAddress === '0.0.0.0' || flags.bindAddress === '::' ? '127.0.0.1' : flags.bindAddress;
   const api = new ApiServer({
     store,
@@ -143,6 +132,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
     extraAdmission: [allocation],
     kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
   });
+  const secrets = api.catalog.lookup('', 'v1', 'secrets');
+  secretStore = secrets ? (api.storeFor(secrets) as unknown as RestStore<KubeObject>) : undefined;
   await api.ensureSystemNamespaces();
   await api.ensureSystemPriorityClasses();
   // k3s's default class: claims that name none get `local-path`, provisioned by the node agents.
@@ -152,7 +143,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const server = await startSecureServer({
     host: flags.bindAddress,
     port: flags.port,
-    tls: { certPem: pki.serving.certPem, keyPem: pki.serving.keyPem, clientCaPem: pki.ca.certPem },
+    // the chain includes the CA, so that a joining agent can pin it by hash (`kite agent --ca-cert-hash`)
+    tls: { certPem: `${pki.serving.certPem.trimEnd()}\n${pki.ca.certPem}`, keyPem: pki.serving.keyPem, clientCaPem: pki.ca.certPem },
     handler: api.handler,
     upgradeHandler: api.upgradeHandler,
     longRunning: api.longRunning,
@@ -184,25 +176,27 @@ async function runServer(flags: ServerFlags): Promise<void> {
         leaderElection: true,
         controllers: controllerSelection(flags),
         settings: controllerSettings(flags),
+        clusterSigning: pki.ca,
       });
   let agent: NodeAgent | undefined;
   if (!flags.disableAgent) {
     const taints = parseTaints(flags.registerWithTaints ?? '');
     if (flags.controlPlaneTaint) taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+    const nodeName = flags.nodeName ?? defaultNodeName();
+    const nodeIP = flags.nodeIp ?? flags.advertiseAddress ?? clientHost;
+    // the kubelet API's certificate, straight from the cluster CA (an agent gets its own through a CSR)
+    const serving = await issueServingCertificate(pki.ca, { commonName: `system:node:${nodeName}`, ipAddresses: [nodeIP], dnsNames: [nodeName], validityDays: 365 });
     agent = await startNodeAgent({
       kubeconfig: dirs.adminKubeconfig,
       dataDir: dirs.root,
-      ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
-      nodeIP: flags.nodeIp ?? flags.advertiseAddress ?? clientHost,
-      nodeLabels: { 'node-role.kubernetes.io/control-plane': 'true' },
+      nodeName,
+      nodeIP,
+      nodeLabels: { ...flags.nodeLabels, 'node-role.kubernetes.io/control-plane': 'true' },
       taints,
       logger: log.child('kubelet'),
-      timings: {
-        nodeStatusUpdateMs: flags.nodeStatusUpdateFrequency,
-        nodeStatusReportMs: flags.nodeStatusReportFrequency,
-        leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
-        leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
-      },
+      timings: kubeletTimings(flags),
+      serving: { ...serving, clientCaPem: pki.ca.certPem },
+      kubeletPort: flags.kubeletPort,
     });
   }
   // Signal handlers go in before "ready" is announced: a signal right after it must not kill us.

@@ -2,6 +2,8 @@
 // in its own folder; its descriptor names it as kube-controller-manager does.
 
 import type { ControllerDescriptor } from './framework/registry.js';
+import { tokenCleanerController } from './bootstrap/index.js';
+import { csrApprovingController, csrSigningController } from './certificates/index.js';
 import { cronJobController } from './cronjob/index.js';
 import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoint/index.js';
@@ -35,4 +37,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   taintEvictionController,
   podGcController,
   persistentVolumeBinderController,
+  csrApprovingController,
+  csrSigningController,
+  tokenCleanerController,
 ];

@@ -11,6 +11,7 @@ import type { RestClient } from '../client/rest/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { Controller } from './framework/controller.js';
+import type { CertificateAuthority } from '../util/pki/index.js';
 import type { ControllerContext } from './framework/context.js';
 import { ControllerMetrics } from './framework/metrics.js';
 import { selectControllers, type ControllerDescriptor } from './framework/registry.js';
@@ -33,6 +34,8 @@ export interface StartControllerManagerOptions {
   /** Serve GET /healthz and /metrics over plain HTTP on this port (0: any free port); off when undefined. */
   metricsPort?: number;
   metricsHost?: string;
+  /** The CA that signs approved CSRs (--cluster-signing-cert-file/--cluster-signing-key-file); CSRs stay unsigned without it. */
+  clusterSigning?: CertificateAuthority;
 }
 
 export interface RunningControllerManager {
@@ -63,7 +66,7 @@ export async function startControllerManager(options: StartControllerManagerOpti
     const informers = new SharedInformerFactory(client, { clock, random, logger: logger.child('informers'), defaultResyncMs: settings.resyncPeriodMs });
     const ca = client.config.tls?.ca;
     const rootCaPem = ca === undefined ? '' : ca.toString();
-    const ctx: ControllerContext = { client, informers, recorder, clock, logger, metricsProvider: metrics.provider, settings, random, rootCaPem };
+    const ctx: ControllerContext = { client, informers, recorder, clock, logger, metricsProvider: metrics.provider, settings, random, rootCaPem, ...(options.clusterSigning ? { clusterSigning: options.clusterSigning } : {}) };
     const controllers: Controller[] = selected.map((d) => d.create(ctx));
     informers.start();
     await informers.waitForCacheSync({ signal });

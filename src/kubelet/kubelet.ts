@@ -141,6 +141,11 @@ export class Kubelet {
     }
   }
 
+  /** Every pod the kubelet runs, as it sees them. */
+  listPods(): Pod[] {
+    return [...this.pods.keys()].map((uid) => this.pod(uid)!);
+  }
+
   /** The pod as the kubelet sees it (API object with the kubelet's latest status). */
   pod(uid: string): Pod | undefined {
     const pod = this.pods.get(uid);

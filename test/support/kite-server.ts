@@ -30,7 +30,8 @@ export async function startKiteServer(
   const components = [
     ...(options.scheduler ? [] : ['--disable-scheduler']),
     ...(options.controllers ? [] : ['--disable-controller-manager']),
-    ...(options.kubelet ? [] : ['--disable-agent']),
+    // the kubelet API on any free port, so that servers of tests running side by side do not collide on 10250
+    ...(options.kubelet ? (options.extraArgs?.includes('--kubelet-port') ? [] : ['--kubelet-port', '0']) : ['--disable-agent']),
   ];
   const proc = startKite(['server', '--data-dir', dataDir, '--port', String(options.port ?? 0), ...components, ...(options.extraArgs ?? [])]);
   const line = await proc.waitFor(/\bready\b.*url=/, options.readyTimeoutMs ?? 60_000);

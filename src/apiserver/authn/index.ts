@@ -7,3 +7,4 @@ export { createUnionAuthenticator, type UnionAuthenticatorOptions } from './unio
 export { writeUnauthorized } from './unauthorized.js';
 export { createX509Authenticator, type X509AuthenticatorOptions } from './x509.js';
 export { GROUP_AUTHENTICATED, GROUP_UNAUTHENTICATED, USER_ANONYMOUS, type Authenticator, type UserInfo } from './types.js';
+export { bootstrapTokenUser, createBootstrapTokenAuthenticator, type BootstrapTokenAuthenticatorOptions } from './bootstrap-token.js';

@@ -15,6 +15,8 @@ export interface StrategyContext {
   /** RFC 3339 time, second precision, as Kubernetes stamps metadata. */
   now: string;
   namespace?: string;
+  /** Who makes the request, when known (a CSR records its requester). */
+  user?: { name: string; groups: string[] };
 }
 
 /** One column of a kubectl table (metav1.TableColumnDefinition). */

@@ -329,7 +329,7 @@ export class RestStore<T extends KubeObject = KubeObject> {
 
   /** Everything a create does before the write: system metadata, defaults, validation, admission. */
   private async prepareCreate(namespace: string | undefined, obj: T, options: WriteOptions): Promise<AdmissionAttributes> {
-    const ctx = this.context(namespace);
+    const ctx: StrategyContext = { ...this.context(namespace), ...(options.user ? { user: options.user } : {}) };
     reconcileNamespace(obj, this.def.namespaced ? namespace : undefined);
     fillCreateMeta(obj, { now: ctx.now, uid: this.uid, random: this.random }, this.strategy.tracksGeneration);
     const errors = this.guard(() => {

@@ -8,6 +8,7 @@ import type { RestClient } from '../../client/rest/index.js';
 import type { MetricsProvider } from '../../client/workqueue/index.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
+import type { CertificateAuthority } from '../../util/pki/index.js';
 import type { ControllerSettings } from './settings.js';
 
 export interface ControllerContext {
@@ -22,6 +23,8 @@ export interface ControllerContext {
   settings: ControllerSettings;
   /** PEM of the cluster CA the manager trusts the API server with (published as kube-root-ca.crt); "" when unknown. */
   rootCaPem: string;
+  /** The CA the CSR signer signs approved requests with; undefined: nothing is signed. */
+  clusterSigning?: CertificateAuthority;
   /** Uniform [0, 1). */
   random: () => number;
 }

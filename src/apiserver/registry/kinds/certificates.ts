@@ -1,7 +1,8 @@
 // certificates.k8s.io/v1 certificatesigningrequests: cluster-scoped, approval and status
 // subresources, kubectl's CSR table (CONDITION from Approved/Denied/Failed and the issued
 // certificate), the spec.signerName field selector, and the CSR strategy: spec is immutable,
-// status changes only through /status and approval conditions only through /approval.
+// status changes only through /status and approval conditions only through /approval; the
+// requester's name and groups are recorded in spec on create.
 
 import type { CertificateSigningRequest, CertificateSigningRequestCondition } from 'kubernetes-types/certificates/v1.js';
 import type { FieldError } from '../../../api/field-errors.js';
@@ -72,8 +73,18 @@ const defaultConditions = (csr: CertificateSigningRequest): void => {
 
 export const csrStrategy: Strategy<CertificateSigningRequest> = {
   defaults: defaultConditions,
-  prepareForCreate(csr) {
+  prepareForCreate(csr, ctx) {
     csr.status = {};
+    // the requester, as the API server saw it, for approvers and signers to judge (never the client's say)
+    const spec = (csr.spec ??= { request: '', signerName: '' });
+    delete spec.username;
+    delete spec.uid;
+    delete spec.groups;
+    delete spec.extra;
+    if (ctx.user) {
+      spec.username = ctx.user.name;
+      spec.groups = [...ctx.user.groups];
+    }
   },
   prepareForUpdate(csr, old) {
     csr.spec = structuredClone(old.spec);

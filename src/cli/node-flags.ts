@@ -1,0 +1,70 @@
+// The flags `kite server` and `kite agent` share for the kubelet they run (node name and IP,
+// labels, taints, the kubelet API port, node status and Lease timings), and the value parsers
+// every command uses for ports, counts and durations.
+
+import { type Command, InvalidArgumentError } from 'commander';
+import type { KubeletTimings } from '../kubelet/index.js';
+import { parseDuration } from '../util/duration.js';
+
+export const port = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer 0-65535');
+  return n;
+};
+
+export const positiveInt = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
+  return n;
+};
+
+export const duration = (text: string): number => {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+
+/** "k=v,k2=v2" → labels (the kubelet's --node-labels). */
+export function parseLabels(text: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new InvalidArgumentError(`invalid label "${item}": expected key=value`);
+    labels[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return labels;
+}
+
+export interface NodeFlags {
+  nodeName?: string;
+  nodeIp?: string;
+  nodeLabels?: Record<string, string>;
+  registerWithTaints?: string;
+  kubeletPort: number;
+  nodeStatusUpdateFrequency: number;
+  nodeStatusReportFrequency: number;
+  nodeLeaseDurationSeconds: number;
+}
+
+export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Command {
+  return command
+    .option('--node-name <name>', "this node's name (default: the host name)")
+    .option('--node-ip <ip>', `this node's InternalIP (default: ${defaults.nodeIp})`)
+    .option('--node-labels <labels>', 'extra labels the node registers with: key=value,…', parseLabels)
+    .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
+    .option('--kubelet-port <port>', 'HTTPS port of the kubelet API (0: any free port)', port, 10250)
+    .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
+    .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
+    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40);
+}
+
+export function kubeletTimings(flags: NodeFlags): Partial<KubeletTimings> {
+  return {
+    nodeStatusUpdateMs: flags.nodeStatusUpdateFrequency,
+    nodeStatusReportMs: flags.nodeStatusReportFrequency,
+    leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
+    leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
+  };
+}
