@@ -1,5 +1,6 @@
-// The pod-template-hash (controller.ComputeHash): FNV-32a over the pod template, then the
-// collisionCount as 8 little-endian bytes (4 used) when the Deployment has one, printed in decimal
+// The hash of pod templates and ControllerRevisions (controller.ComputeHash), shared by the
+// Deployment (pod-template-hash) and the revision history of StatefulSets and DaemonSets
+// (controller-revision-hash): FNV-32a over the pod template, then the collisionCount as 8 little-endian bytes (4 used) when the Deployment has one, printed in decimal
 // and mapped through rand.SafeEncodeString's alphabet (no vowels, no 0/1/3, so no words). Kubernetes
 // feeds FNV a go-spew dump of the Go struct; Kite feeds it a canonical JSON (keys sorted, empty
 // values dropped), so hashes are stable and change exactly when the template does, but are not
