@@ -6,8 +6,6 @@
 // values dropped), so hashes are stable and change exactly when the template does, but are not
 // byte-identical to kube-controller-manager's for the same template.
 
-import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -46,8 +44,9 @@ function prune(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
-export function computeHash(template: PodTemplateSpec, collisionCount?: number): string {
-  let h = fnv32a(new TextEncoder().encode(canonicalJson(template)));
+/** The hash of a pod template (or of a ControllerRevision's data), salted by the collision count. */
+export function computeHash(value: unknown, collisionCount?: number): string {
+  let h = fnv32a(new TextEncoder().encode(canonicalJson(value)));
   if (collisionCount !== undefined) {
     const bytes = new Uint8Array(8);
     new DataView(bytes.buffer).setUint32(0, collisionCount >>> 0, true);
