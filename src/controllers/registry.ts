@@ -15,11 +15,13 @@ import { podGcController } from './podgc/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
+import { statefulSetController } from './statefulset/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   deploymentController,
   replicationController,
   replicaSetController,
+  statefulSetController,
   serviceAccountController,
   endpointsController,
   endpointSliceController,
