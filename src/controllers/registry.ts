@@ -3,6 +3,7 @@
 
 import type { ControllerDescriptor } from './framework/registry.js';
 import { cronJobController } from './cronjob/index.js';
+import { daemonSetController } from './daemon/index.js';
 import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoint/index.js';
 import { jobController } from './job/index.js';
@@ -22,6 +23,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   replicationController,
   replicaSetController,
   statefulSetController,
+  daemonSetController,
   serviceAccountController,
   endpointsController,
   endpointSliceController,
