@@ -34,6 +34,9 @@ describe('planDaemonSet', () => {
   it('RollingUpdate with maxUnavailable deletes old pods within the budget, unavailable old ones first', () => {
     const nodes = [state('a', [pod('a1', 'a', { hash: 'old' })]), state('b', [pod('b1', 'b', { hash: 'old' })]), state('c', [pod('c1', 'c', { hash: 'old', ready: false })])];
     assert.deepEqual(plan(nodes), { create: [], delete: ['c1', 'a1'] });
+    const cordoned = { shouldRun: false, shouldContinueRunning: true };
+    assert.deepEqual(plan([state('t', [], cordoned), ...nodes.slice(0, 2)]), { create: [], delete: ['a1'] }, 'a node that may not run the daemon and has none is not unavailable');
+    assert.deepEqual(plan([state('e', []), ...nodes.slice(0, 2)]), { create: ['e'], delete: [] }, 'a node waiting for its pod is unavailable');
     const midway = [state('a', [pod('a2', 'a', { ready: false })]), state('b', [pod('b1', 'b', { hash: 'old' })])];
     assert.deepEqual(plan(midway), { create: [], delete: [] }, 'a new pod not yet available uses the budget');
     assert.deepEqual(plan(nodes, { rolling: undefined }), { create: [], delete: [] }, 'OnDelete leaves old pods');

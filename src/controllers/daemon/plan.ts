@@ -93,7 +93,8 @@ function unavailableUpdate(input: DaemonPlanInput, maxUnavailable: number): Daem
   const replaceNow: Pod[] = [];
   const candidates: Pod[] = [];
   for (const { decision, pods } of input.nodes) {
-    if (!decision.shouldContinueRunning) continue;
+    // Nodes with daemon pods, and nodes that want one but have none (updatedDesiredNodeCounts): the latter are unavailable.
+    if (!decision.shouldContinueRunning || (pods.length === 0 && !decision.shouldRun)) continue;
     const { fresh, old, ok } = updatedAndOld(pods, input.hash);
     if (!ok || (!fresh && !old) || (fresh && old)) {
       unavailable++;
