@@ -6,21 +6,21 @@
 
 import type { ControllerRevision, DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { selectorFromLabelSelector, type Selector } from '../../api/labels/index.js';
+import type { OwnerReference } from '../../api/object.js';
 import { isNotFound } from '../../api/status-predicates.js';
 import type { EventRecorder } from '../../client/events/index.js';
 import { metaNamespaceKeyFunc, objectOf, type SharedIndexInformer } from '../../client/informer/index.js';
 import { resources, type ResourceClient } from '../../client/rest/index.js';
 import type { ControllerContext } from '../framework/context.js';
 import { QueueController, splitKey } from '../framework/controller.js';
-import { ensureControllerUIDIndex, ownedAndOrphans } from '../framework/controller-index.js';
+import { ensureControllerUIDIndex } from '../framework/controller-index.js';
 import { ControllerExpectations } from '../framework/expectations.js';
 import { CONTROLLER_REVISION_HASH_LABEL, ensureUpdateRevision, truncateHistory } from '../framework/history.js';
 import { scaledValue } from '../framework/int-or-percent.js';
 import { routeOwnedObjects } from '../framework/owned-objects.js';
 import { PodControl, podFromTemplate, slowStartBatch } from '../framework/pod-control.js';
-import { controllerRefTo, isPodAvailable } from '../framework/pods.js';
-import { claimObjects, recheckDeletionTimestamp } from '../framework/ref-manager.js';
+import { isPodAvailable } from '../framework/pods.js';
+import { claimRevisionsAndPods, selectorOf } from '../framework/workload-claims.js';
 import { daemonPodSpec, nodeShouldRunDaemonPod, pinToNode, targetNodeOf } from './eligibility.js';
 import { planDaemonSet, type NodeState } from './plan.js';
 import { computeDaemonStatus, daemonStatusChanged } from './status.js';
@@ -31,14 +31,6 @@ const API_VERSION = 'apps/v1';
 const SLOW_START_INITIAL_BATCH_SIZE = 1;
 /** BurstReplicas: pods created or deleted per sync at most. */
 const BURST_REPLICAS = 250;
-
-function selectorOf(ds: DaemonSet): Selector | undefined {
-  try {
-    return selectorFromLabelSelector(ds.spec?.selector);
-  } catch {
-    return undefined;
-  }
-}
 
 const podKey = (p: Pod): string => `${p.metadata?.namespace}/${p.metadata?.name}`;
 
@@ -111,19 +103,16 @@ export class DaemonSetController extends QueueController {
       this.expectations.delete(key);
       return;
     }
-    const selector = selectorOf(ds);
-    if (!selector || selector.empty) return;
-    const uid = ds.metadata?.uid ?? '';
-    const ref = controllerRefTo(ds, API_VERSION, KIND);
-    const claimCtx = {
-      owner: ds,
-      ownerRef: ref,
-      selector,
-      recheckOwner: recheckDeletionTimestamp(() => this.ctx.client.resource<DaemonSet>(resources.DAEMONSETS).namespace(namespace).get(name), ds),
-    };
-    const revisions = await claimObjects<ControllerRevision>({ ...claimCtx, client: this.revisionClient(namespace), kind: 'ControllerRevision' }, ownedAndOrphans(this.revisions, namespace, uid));
-    const pods = await claimObjects<Pod>({ ...claimCtx, client: this.podClient(namespace), kind: 'Pod' }, ownedAndOrphans(this.pods, namespace, uid));
-    if (ds.metadata?.deletionTimestamp) return;
+    const claimed = await claimRevisionsAndPods(ds, {
+      client: this.ctx.client,
+      descriptor: resources.DAEMONSETS,
+      apiVersion: API_VERSION,
+      kind: KIND,
+      pods: this.pods,
+      revisions: this.revisions,
+    });
+    if (!claimed || ds.metadata?.deletionTimestamp) return;
+    const { ref, revisions, pods } = claimed;
 
     const update = await ensureUpdateRevision(this.revisionClient(namespace), ds, ref, ds.spec?.template, revisions, ds.status?.collisionCount ?? 0);
     const hash = update.revision.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
@@ -171,7 +160,7 @@ export class DaemonSetController extends QueueController {
   }
 
   /** syncNodes: creates pinned pods in slow-start batches and deletes the others, under expectations. */
-  private async syncNodes(key: string, ds: DaemonSet, ref: ReturnType<typeof controllerRefTo>, hash: string, createOn: string[], deletePods: Pod[]): Promise<void> {
+  private async syncNodes(key: string, ds: DaemonSet, ref: OwnerReference, hash: string, createOn: string[], deletePods: Pod[]): Promise<void> {
     const template = { ...ds.spec?.template, metadata: { ...ds.spec?.template?.metadata, labels: { ...ds.spec?.template?.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash } } };
     this.expectations.expect(key, createOn.length, deletePods.map(podKey));
     const queue = [...createOn];

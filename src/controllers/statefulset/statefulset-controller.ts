@@ -6,7 +6,6 @@
 
 import type { ControllerRevision, StatefulSet, StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
-import { selectorFromLabelSelector, type Selector } from '../../api/labels/index.js';
 import type { OwnerReference } from '../../api/object.js';
 import { messageOf } from '../../api/status.js';
 import { isAlreadyExists, isNotFound } from '../../api/status-predicates.js';
@@ -15,25 +14,17 @@ import { type SharedIndexInformer } from '../../client/informer/index.js';
 import { resources, type ResourceClient } from '../../client/rest/index.js';
 import type { ControllerContext } from '../framework/context.js';
 import { QueueController, splitKey } from '../framework/controller.js';
-import { ensureControllerUIDIndex, ownedAndOrphans } from '../framework/controller-index.js';
+import { ensureControllerUIDIndex } from '../framework/controller-index.js';
 import { ensureUpdateRevision, templateOf, truncateHistory } from '../framework/history.js';
 import { routeOwnedObjects } from '../framework/owned-objects.js';
-import { controllerRefTo, isPodAvailable } from '../framework/pods.js';
-import { claimObjects, recheckDeletionTimestamp } from '../framework/ref-manager.js';
+import { isPodAvailable } from '../framework/pods.js';
+import { claimRevisionsAndPods, selectorOf } from '../framework/workload-claims.js';
 import { claimsFor, newStatefulSetPod, ordinalOf, podRevision, startOrdinal } from './identity.js';
 import { planStatefulSet, type StatefulAction } from './plan.js';
 import { computeStatus, statusChanged } from './status.js';
 
 const KIND = 'StatefulSet';
 const API_VERSION = 'apps/v1';
-
-function selectorOf(set: StatefulSet): Selector | undefined {
-  try {
-    return selectorFromLabelSelector(set.spec?.selector);
-  } catch {
-    return undefined;
-  }
-}
 
 export class StatefulSetController extends QueueController {
   private readonly sets: SharedIndexInformer<StatefulSet>;
@@ -73,25 +64,17 @@ export class StatefulSetController extends QueueController {
     const { namespace, name } = splitKey(key);
     const set = this.sets.lister().namespace(namespace).get(name);
     if (!set) return;
-    const selector = selectorOf(set);
-    if (!selector || selector.empty) return;
-    const uid = set.metadata?.uid ?? '';
-    const ref = controllerRefTo(set, API_VERSION, KIND);
-    const claimCtx = {
-      owner: set,
-      ownerRef: ref,
-      selector,
-      recheckOwner: recheckDeletionTimestamp(() => this.ctx.client.resource<StatefulSet>(resources.STATEFULSETS).namespace(namespace).get(name), set),
-    };
-    const revisions = await claimObjects<ControllerRevision>(
-      { ...claimCtx, client: this.revisionClient(namespace), kind: 'ControllerRevision' },
-      ownedAndOrphans(this.revisions, namespace, uid),
-    );
-    const pods = await claimObjects<Pod>(
-      { ...claimCtx, client: this.podClient(namespace), kind: 'Pod' },
-      ownedAndOrphans(this.pods, namespace, uid).filter((p) => ordinalOf(set, p) !== undefined),
-    );
-    if (set.metadata?.deletionTimestamp) return;
+    const claimed = await claimRevisionsAndPods(set, {
+      client: this.ctx.client,
+      descriptor: resources.STATEFULSETS,
+      apiVersion: API_VERSION,
+      kind: KIND,
+      pods: this.pods,
+      revisions: this.revisions,
+      podFilter: (p) => ordinalOf(set, p) !== undefined,
+    });
+    if (!claimed || set.metadata?.deletionTimestamp) return;
+    const { ref, revisions, pods } = claimed;
 
     const update = await ensureUpdateRevision(this.revisionClient(namespace), set, ref, set.spec?.template, revisions, set.status?.collisionCount ?? 0);
     const updateRevision = update.revision;
