@@ -4,7 +4,7 @@
 // node that stops matching the nodeSelector or is deleted loses its pod; a RollingUpdate never has
 // more than maxUnavailable pods unavailable (checked on every event of a pod watch), with
 // `kubectl rollout status`, history and undo over the ControllerRevisions; maxSurge runs the new pod
-// beside the old one.
+// beside the old one; a failed pod is replaced.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -101,6 +101,20 @@ describe('DaemonSet controller against a real kite server', () => {
       const pods = await podsOf('roll');
       return pods.length === nodeCount && pods.every((p) => p.spec?.containers[0]?.image === 'busybox:v1');
     }, { timeoutMs: 20_000 });
+  });
+
+  it('replaces a failed daemon pod on its node', async () => {
+    await sets().create(daemonSet('crash'));
+    await rolloutStatus('crash');
+    const [victim] = await podsOf('crash');
+    const node = victim?.spec?.nodeName;
+    await cluster.rest.resource<Pod>(resources.PODS).namespace(NS).patch(victim?.metadata?.name ?? '', 'merge', { status: { phase: 'Failed' } }, { subresource: 'status' });
+    await waitUntil(
+      'a new Ready pod on the failed pod\'s node',
+      async () => (await podsOf('crash')).some((p) => p.spec?.nodeName === node && p.metadata?.uid !== victim?.metadata?.uid && isReady(p)) && !(await podsOf('crash')).some((p) => p.metadata?.uid === victim?.metadata?.uid),
+      { timeoutMs: 20_000 },
+    );
+    await rolloutStatus('crash');
   });
 
   it('RollingUpdate with maxSurge starts the new pod beside the old one before removing it', async () => {

@@ -22,6 +22,7 @@ import { PodControl, podFromTemplate, slowStartBatch } from '../framework/pod-co
 import { isPodAvailable } from '../framework/pods.js';
 import { claimRevisionsAndPods, selectorOf } from '../framework/workload-claims.js';
 import { daemonPodSpec, nodeShouldRunDaemonPod, pinToNode, targetNodeOf } from './eligibility.js';
+import { FailedPodBackoff } from './failed-pod-backoff.js';
 import { planDaemonSet, type NodeState } from './plan.js';
 import { computeDaemonStatus, daemonStatusChanged } from './status.js';
 
@@ -53,6 +54,7 @@ export class DaemonSetController extends QueueController {
   private readonly nodes: SharedIndexInformer<Node>;
   private readonly recorder: EventRecorder;
   private readonly podControl: PodControl;
+  private readonly failedPods = new FailedPodBackoff();
 
   constructor(ctx: ControllerContext, workers: number) {
     super('daemonset', ctx, { workers });
@@ -143,7 +145,15 @@ export class DaemonSetController extends QueueController {
 
     let manageError: unknown;
     if (this.expectations.satisfied(key)) {
-      const plan = planDaemonSet({ nodes, strayPods, hash, rolling, isAvailable });
+      const now = this.ctx.clock.now();
+      const backoffKey = (node: string) => `${key}/${node}`;
+      const plan = planDaemonSet({ nodes, strayPods, hash, rolling, isAvailable, inBackoff: (node) => this.failedPods.remaining(backoffKey(node), now) > 0 });
+      for (const node of plan.backedOff ?? []) this.enqueueAfter(key, this.failedPods.remaining(backoffKey(node), now));
+      for (const p of plan.deletePods.filter((p) => p.status?.phase === 'Failed')) {
+        this.failedPods.next(backoffKey(targetNodeOf(p) ?? ''), now);
+        this.recorder.event(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${podKey(p)} on node ${targetNodeOf(p)}, will try to kill it`);
+      }
+      this.failedPods.gc(now);
       try {
         await this.syncNodes(key, ds, ref, hash, plan.createOn.slice(0, BURST_REPLICAS), plan.deletePods.slice(0, BURST_REPLICAS));
       } catch (err) {

@@ -28,6 +28,7 @@ describe('planDaemonSet', () => {
     assert.deepEqual(plan([], { strayPods: [pod('p-x', 'x')] }), { create: [], delete: ['p-x'] });
     assert.deepEqual(plan([state('a', [pod('young', 'a', { created: '2026-01-02T00:00:00Z' }), pod('old', 'a')])]), { create: [], delete: ['young'] });
     assert.deepEqual(plan([state('a', [pod('f', 'a', { phase: 'Failed' })])]), { create: [], delete: ['f'] });
+    assert.deepEqual(plan([state('a', [pod('f', 'a', { phase: 'Failed' })])], { inBackoff: (n) => n === 'a' }), { create: [], delete: [] }, 'a failed pod in backoff stays');
     assert.deepEqual(plan([state('a', [pod('t', 'a', { deleting: true })])]), { create: [], delete: [] }, 'a terminating pod is waited for');
   });
 

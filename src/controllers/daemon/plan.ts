@@ -1,8 +1,8 @@
 // What one DaemonSet sync changes (manage, podsShouldBeOnNode and rollingUpdate in
 // pkg/controller/daemon), as a pure plan over the nodes and the pods on each. A node that should
-// run the daemon and has no pod gets one; a failed pod is deleted (replaced on a later sync);
-// duplicates are trimmed to the oldest (one per revision while surging); a node that may no longer
-// run it, or that is gone, loses its pods. RollingUpdate then replaces pods not at the current
+// run the daemon and has no pod gets one; a failed pod is deleted (replaced on a later sync),
+// unless its node is in backoff; duplicates are trimmed to the oldest (one per revision while
+// surging); a node that may no longer run it, or that is gone, loses its pods. RollingUpdate then replaces pods not at the current
 // hash: with maxSurge 0, old pods are deleted while no more than maxUnavailable daemon pods are
 // unavailable (unavailable old pods first); with maxSurge > 0 a new pod starts beside the old one
 // on at most maxSurge nodes at once and the old one goes once the new one is available.
@@ -26,12 +26,16 @@ export interface DaemonPlanInput {
   /** The rolling update's limits, already scaled; undefined for OnDelete. */
   rolling: { maxSurge: number; maxUnavailable: number } | undefined;
   isAvailable: (pod: Pod) => boolean;
+  /** Whether failed pods on the node must wait before being replaced (failedPodsBackoff). */
+  inBackoff?: (node: string) => boolean;
 }
 
 export interface DaemonPlan {
   /** Nodes to create a pod for. */
   createOn: string[];
   deletePods: Pod[];
+  /** Nodes whose failed pods were kept for now (in backoff). */
+  backedOff?: string[];
 }
 
 const deleting = (p: Pod): boolean => !!p.metadata?.deletionTimestamp;
@@ -58,6 +62,7 @@ function updatedAndOld(pods: readonly Pod[], hash: string): { fresh?: Pod; old?:
 
 export function planDaemonSet(input: DaemonPlanInput): DaemonPlan {
   const createOn: string[] = [];
+  const backedOff: string[] = [];
   const deletePods: Pod[] = [...input.strayPods.filter((p) => !deleting(p))];
   const surging = (input.rolling?.maxSurge ?? 0) > 0;
   for (const { node, decision, pods } of input.nodes) {
@@ -73,18 +78,19 @@ export function planDaemonSet(input: DaemonPlanInput): DaemonPlan {
     const running: Pod[] = [];
     for (const p of pods) {
       if (deleting(p)) continue;
-      if (failed(p)) deletePods.push(p);
-      else running.push(p);
+      if (!failed(p)) running.push(p);
+      else if (input.inBackoff?.(name)) backedOff.includes(name) || backedOff.push(name);
+      else deletePods.push(p);
     }
     if (running.length <= 1) continue;
     // Keep the oldest pod (the oldest of each revision while surging); delete the rest.
     const groups = surging ? [running.filter((p) => isUpdated(p, input.hash)), running.filter((p) => !isUpdated(p, input.hash))] : [running];
     for (const g of groups) deletePods.push(...[...g].sort(byAge).slice(1));
   }
-  if (!input.rolling) return { createOn, deletePods };
+  if (!input.rolling) return { createOn, deletePods, backedOff };
   const rolled = surging ? surgeUpdate(input, input.rolling.maxSurge) : unavailableUpdate(input, input.rolling.maxUnavailable);
   const doomed = new Set(deletePods);
-  return { createOn: [...createOn, ...rolled.createOn], deletePods: [...deletePods, ...rolled.deletePods.filter((p) => !doomed.has(p))] };
+  return { createOn: [...createOn, ...rolled.createOn], deletePods: [...deletePods, ...rolled.deletePods.filter((p) => !doomed.has(p))], backedOff };
 }
 
 /** rollingUpdate with maxSurge 0: delete old pods within the unavailability budget. */
