@@ -93,7 +93,12 @@ export class StatefulSetController extends QueueController {
       isAvailable,
     });
     const run = (a: StatefulAction) => (a.type === 'create' ? this.createPod(set, ref, a.ordinal, a.revision === 'current' ? currentRevision : updateRevision) : this.deletePod(set, a.pod, a.reason));
-    const results = await Promise.allSettled(plan.actions.map(run));
+    // A pending pod whose claims went missing gets them back (createMissingPersistentVolumeClaims).
+    const pending = pods.filter((p) => (p.status?.phase ?? 'Pending') === 'Pending' && !p.metadata?.deletionTimestamp);
+    const results = await Promise.allSettled([
+      ...plan.actions.map(run),
+      ...pending.map((p) => this.ensureClaims(set, ref, ordinalOf(set, p) ?? 0, p.metadata?.name ?? '')),
+    ]);
 
     const status = computeStatus({
       set,
@@ -113,11 +118,9 @@ export class StatefulSetController extends QueueController {
     if (minReady > 0 && pods.some((p) => p.status?.phase === 'Running' && !isAvailable(p))) this.enqueueAfter(key, minReady * 1000);
   }
 
-  /** createPersistentVolumeClaims then the pod; a name already taken means the cache is behind. */
-  private async createPod(set: StatefulSet, ref: OwnerReference, ordinal: number, revision: ControllerRevision): Promise<void> {
+  /** createPersistentVolumeClaims: the pod's missing claims (owned by the set under whenDeleted: Delete). */
+  private async ensureClaims(set: StatefulSet, ref: OwnerReference, ordinal: number, podName: string): Promise<void> {
     const ns = set.metadata?.namespace ?? '';
-    const pod = newStatefulSetPod(set, templateOf(revision), revision.metadata?.name ?? '', ordinal, ref);
-    const podName = pod.metadata?.name ?? '';
     const deleteWithSet = set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
     for (const claim of claimsFor(set, ordinal)) {
       const claimName = claim.metadata?.name ?? '';
@@ -132,6 +135,14 @@ export class StatefulSetController extends QueueController {
         throw err;
       }
     }
+  }
+
+  /** The pod of an ordinal, after its claims; a name already taken means the cache is behind. */
+  private async createPod(set: StatefulSet, ref: OwnerReference, ordinal: number, revision: ControllerRevision): Promise<void> {
+    const ns = set.metadata?.namespace ?? '';
+    const pod = newStatefulSetPod(set, templateOf(revision), revision.metadata?.name ?? '', ordinal, ref);
+    const podName = pod.metadata?.name ?? '';
+    await this.ensureClaims(set, ref, ordinal, podName);
     try {
       await this.podClient(ns).create(pod);
       this.recorder.event(set, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${set.metadata?.name} successful`);
