@@ -26,6 +26,8 @@ export interface ControllerFlags {
   concurrentReplicasetSyncs?: number;
   concurrentRcSyncs?: number;
   concurrentDeploymentSyncs?: number;
+  concurrentStatefulsetSyncs?: number;
+  concurrentDaemonsetSyncs?: number;
   kubeApiQps?: number;
   kubeApiBurst?: number;
 }
@@ -65,6 +67,8 @@ export function addControllerFlags(command: Command): Command {
     .option('--concurrent-replicaset-syncs <n>', 'replica sets synced concurrently (5)', number)
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number)
+    .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced concurrently (5)', number)
+    .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced concurrently (2)', number)
     .option('--kube-api-qps <qps>', 'requests per second to the API server (20; 0: unlimited)', number)
     .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number);
 }
@@ -94,6 +98,8 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
   if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
   if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;
+  if (flags.concurrentStatefulsetSyncs !== undefined) s.concurrentStatefulSetSyncs = flags.concurrentStatefulsetSyncs;
+  if (flags.concurrentDaemonsetSyncs !== undefined) s.concurrentDaemonSetSyncs = flags.concurrentDaemonsetSyncs;
   if (flags.kubeApiQps !== undefined) s.kubeApiQps = flags.kubeApiQps;
   if (flags.kubeApiBurst !== undefined) s.kubeApiBurst = flags.kubeApiBurst;
   return s;

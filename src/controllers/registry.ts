@@ -5,6 +5,7 @@ import type { ControllerDescriptor } from './framework/registry.js';
 import { tokenCleanerController } from './bootstrap/index.js';
 import { csrApprovingController, csrSigningController } from './certificates/index.js';
 import { cronJobController } from './cronjob/index.js';
+import { daemonSetController } from './daemon/index.js';
 import { disruptionController } from './disruption/index.js';
 import { endpointsController } from './endpoint/index.js';
 import { jobController } from './job/index.js';
@@ -18,11 +19,14 @@ import { podGcController } from './podgc/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
+import { statefulSetController } from './statefulset/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   deploymentController,
   replicationController,
   replicaSetController,
+  statefulSetController,
+  daemonSetController,
   serviceAccountController,
   endpointsController,
   endpointSliceController,

@@ -4,7 +4,8 @@
 // (NodeAffinity), and tolerate its NoExecute taints (Taint). The kubelet, like Kubernetes', leaves
 // NoSchedule taints to the scheduler. A rejected pod fails with "Pod was rejected: <message>".
 
-import type { Container, Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Container, Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { podSpecMatchesNode } from '../api/node-selector.js';
 import { Quantity } from '../api/quantity.js';
 
 export type AdmitResult = { admit: true } | { admit: false; reason: string; message: string };
@@ -51,47 +52,9 @@ export function podRequests(pod: Pod): Requests {
   return total;
 }
 
-function matchRequirement(req: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = req.values ?? [];
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || values.length !== 1) return false;
-      const a = Number.parseInt(value, 10);
-      const b = Number.parseInt(values[0]!, 10);
-      if (Number.isNaN(a) || Number.isNaN(b)) return false;
-      return req.operator === 'Gt' ? a > b : a < b;
-    }
-    default:
-      return false;
-  }
-}
-
-function matchTerm(term: NodeSelectorTerm, node: Node): boolean {
-  const labels = node.metadata?.labels ?? {};
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  return (
-    exprs.every((r) => matchRequirement(r, labels[r.key])) &&
-    fields.every((r) => r.key === 'metadata.name' && matchRequirement(r, node.metadata?.name))
-  );
-}
-
+/** spec.nodeSelector and required node affinity (the scheduler's NodeAffinity filter, re-checked on admission). */
 export function matchesNodeAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (!terms) return true;
-  return terms.some((t) => matchTerm(t, node));
+  return podSpecMatchesNode(pod.spec, node);
 }
 
 export function tolerates(t: Toleration, taint: Taint): boolean {

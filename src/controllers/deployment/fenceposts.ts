@@ -5,18 +5,9 @@
 
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 
-/** An int or a percentage ("25%"). */
-export type IntOrString = number | string;
+import { scaledValue, type IntOrString } from '../framework/int-or-percent.js';
 
-/** intstr.GetScaledValueFromIntOrPercent. Throws for a string that is not "N%". */
-export function scaledValue(v: IntOrString | undefined, total: number, roundUp: boolean): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number') return v;
-  const m = /^(-?\d+)%$/.exec(v);
-  if (!m) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  const pct = Number(m[1]);
-  return roundUp ? Math.ceil((pct * total) / 100) : Math.floor((pct * total) / 100);
-}
+export { scaledValue, type IntOrString };
 
 /** ResolveFenceposts: (maxSurge, maxUnavailable) for `desired` replicas. */
 export function resolveFenceposts(maxSurge: IntOrString | undefined, maxUnavailable: IntOrString | undefined, desired: number): { surge: number; unavailable: number } {

@@ -5,7 +5,7 @@ import { newAlreadyExists } from '../../api/status-errors.js';
 import type { Lister } from '../../client/informer/index.js';
 import type { RestClient } from '../../client/rest/index.js';
 import { FakeClock } from '../../util/clock.js';
-import { computeHash } from './hash.js';
+import { computeHash } from '../framework/hash.js';
 import { DeploymentSync, findActiveOrLatest } from './sync.js';
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'v2' }] } };

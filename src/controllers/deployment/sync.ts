@@ -13,7 +13,7 @@ import { resources, type RestClient } from '../../client/rest/index.js';
 import type { Clock } from '../../util/clock.js';
 import { hasStatusCause } from '../../api/status-predicates.js';
 import { controllerRefTo } from '../framework/pods.js';
-import { computeHash } from './hash.js';
+import { computeHash } from '../framework/hash.js';
 import { filterActive, maxReplicasAnnotation, findNewReplicaSet, findOldReplicaSets, byCreation, bySizeNewer, bySizeOlder, byRevision, desiredReplicasAnnotation, equalIgnoreHash, getCondition, hasProgressDeadline, isSaturated, maxRevision, newCondition, POD_TEMPLATE_HASH_LABEL, Reasons, PROGRESSING, AVAILABLE, replicasAnnotationsNeedUpdate, setCondition, setDeploymentRevision, setNewReplicaSetAnnotations, setReplicasAnnotations } from './util.js';
 import { maxSurge, maxUnavailable, newRSNewReplicas, proportion, isRollingUpdate, replicasOf, specReplicas, sumSpec, sumStatus } from './fenceposts.js';
 import { controllerOf } from '../../api/meta.js';

@@ -6,7 +6,7 @@
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { formatTime, parseTime } from '../../api/meta.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../framework/hash.js';
 import { maxSurge, replicasOf, specReplicas } from './fenceposts.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';

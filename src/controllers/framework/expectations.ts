@@ -48,6 +48,12 @@ export class ControllerExpectations {
     this.records.set(key, { add: 0, del: podKeys.length, timestamp: this.clock.now() });
   }
 
+  /** Expects `adds` creations and the deletion of these pods at once (SetExpectations). */
+  expect(key: string, adds: number, podKeys: readonly string[]): void {
+    this.deleteKeys.set(key, new Set(podKeys));
+    this.records.set(key, { add: adds, del: podKeys.length, timestamp: this.clock.now() });
+  }
+
   creationObserved(key: string): void {
     this.lower(key, 1, 0);
   }

@@ -46,6 +46,10 @@ export interface ControllerSettings {
   kubeApiBurst: number;
   /** Job workers (--concurrent-job-syncs). */
   concurrentJobSyncs: number;
+  /** StatefulSet workers (--concurrent-statefulset-syncs). */
+  concurrentStatefulSetSyncs: number;
+  /** DaemonSet workers (--concurrent-daemonset-syncs). */
+  concurrentDaemonSetSyncs: number;
   /** First delay before a failed Job pod is replaced, doubling per failure (kube's fixed 10 s; Kite's --job-pod-failure-backoff). */
   jobPodFailureBackoffMs: number;
   /** Default resync of informers, ms (0: none). */
@@ -75,6 +79,8 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   kubeApiQps: 20,
   kubeApiBurst: 30,
   concurrentJobSyncs: 5,
+  concurrentStatefulSetSyncs: 5,
+  concurrentDaemonSetSyncs: 2,
   jobPodFailureBackoffMs: 10_000,
   resyncPeriodMs: 0,
 };

@@ -8,7 +8,7 @@ import { MAX_NODE_SCORE, type FilterPlugin, type NodeScore, type PreFilterPlugin
 import type { NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 import { defaultNormalizeScore } from '../helper/normalize.js';
-import { nodeSelectorMatches, termMatches } from '../helper/node-selector.js';
+import { nodeSelectorMatches, podSpecMatchesNode, termMatches } from '../../../api/node-selector.js';
 
 export const NAME = 'NodeAffinity';
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
@@ -17,11 +17,7 @@ export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node
 export function requiredMatches(pod: Pod, nodeInfo: NodeInfo): boolean {
   const node = nodeInfo.node;
   if (!node) return false;
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required && !nodeSelectorMatches(required, node)) return false;
-  return true;
+  return podSpecMatchesNode(pod.spec, node);
 }
 
 export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {

@@ -11,7 +11,7 @@ import { compareQuantities } from '../../../api/quantity.js';
 import { findMatchingVolume, storageOf } from '../../../api/volume/pv-matching.js';
 import { classOf } from '../../../api/volume/storage-class.js';
 import type { VolumeListers } from '../../framework/interfaces.js';
-import { nodeSelectorMatches } from '../helper/node-selector.js';
+import { nodeSelectorMatches } from '../../../api/node-selector.js';
 
 export const ERR_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 export const ERR_NODE_CONFLICT = 'node(s) had volume node affinity conflict';

@@ -1,8 +1,9 @@
 // Node selectors (component-helpers nodeaffinity): terms are ORed, a term's matchExpressions (on
 // labels) and matchFields (metadata.name only) are ANDed, an empty term matches nothing. Operators
-// In, NotIn, Exists, DoesNotExist, Gt, Lt.
+// In, NotIn, Exists, DoesNotExist, Gt, Lt. Shared by the scheduler's NodeAffinity plugin and the
+// DaemonSet controller.
 
-import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from 'kubernetes-types/core/v1.js';
 
 function parseIntStrict(s: string | undefined): number | undefined {
   if (s === undefined || !/^-?\d+$/.test(s)) return undefined;
@@ -47,4 +48,12 @@ export function termMatches(term: NodeSelectorTerm, node: Node): boolean {
 
 export function nodeSelectorMatches(sel: NodeSelector, node: Node): boolean {
   return (sel.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
+}
+
+/** A pod's spec.nodeSelector and required node affinity both match the node (GetRequiredNodeAffinity(pod).Match). */
+export function podSpecMatchesNode(spec: PodSpec | undefined, node: Node): boolean {
+  const labels = node.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return !required || nodeSelectorMatches(required, node);
 }

@@ -1,11 +1,10 @@
-// The pod-template-hash (controller.ComputeHash): FNV-32a over the pod template, then the
-// collisionCount as 8 little-endian bytes (4 used) when the Deployment has one, printed in decimal
+// The hash of pod templates and ControllerRevisions (controller.ComputeHash), shared by the
+// Deployment (pod-template-hash) and the revision history of StatefulSets and DaemonSets
+// (controller-revision-hash): FNV-32a over the pod template, then the collisionCount as 8 little-endian bytes (4 used) when the Deployment has one, printed in decimal
 // and mapped through rand.SafeEncodeString's alphabet (no vowels, no 0/1/3, so no words). Kubernetes
 // feeds FNV a go-spew dump of the Go struct; Kite feeds it a canonical JSON (keys sorted, empty
 // values dropped), so hashes are stable and change exactly when the template does, but are not
 // byte-identical to kube-controller-manager's for the same template.
-
-import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const FNV_OFFSET = 0x811c9dc5;
@@ -45,8 +44,9 @@ function prune(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
-export function computeHash(template: PodTemplateSpec, collisionCount?: number): string {
-  let h = fnv32a(new TextEncoder().encode(canonicalJson(template)));
+/** The hash of a pod template (or of a ControllerRevision's data), salted by the collision count. */
+export function computeHash(value: unknown, collisionCount?: number): string {
+  let h = fnv32a(new TextEncoder().encode(canonicalJson(value)));
   if (collisionCount !== undefined) {
     const bytes = new Uint8Array(8);
     new DataView(bytes.buffer).setUint32(0, collisionCount >>> 0, true);
