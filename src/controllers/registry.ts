@@ -15,6 +15,7 @@ import { podGcController } from './podgc/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
+import { ttlAfterFinishedController } from './ttlafterfinished/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   deploymentController,
@@ -27,6 +28,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   disruptionController,
   jobController,
   cronJobController,
+  ttlAfterFinishedController,
   garbageCollectorController,
   namespaceController,
   rootCaCertPublisherController,
