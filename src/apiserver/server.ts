@@ -14,6 +14,7 @@ import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
+import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import type { Authenticator } from './authn/index.js';
 import {
   aggregatedContentType,
@@ -94,7 +95,8 @@ export class ApiServer {
       get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', name)) as unknown as PriorityClass | undefined,
       list: async () => (priorityClasses ? ((await this.storeFor(priorityClasses).list(undefined, { resourceVersion: '0' })).items as unknown as PriorityClass[]) : []),
     });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds()]);
+    const quota = new ResourceQuotaAdmission({ store: options.store, clock: options.clock, quotas: () => this.catalog.lookup('', 'v1', 'resourcequotas') });
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds(), quota]);
     if (options.kubeletClient) {
       for (const def of metricsResources()) this.catalog.add(def);
       this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);

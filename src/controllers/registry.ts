@@ -13,6 +13,7 @@ import { namespaceController } from './namespace/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
 import { podGcController } from './podgc/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
+import { resourceQuotaController } from './resourcequota/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 import { ttlAfterFinishedController } from './ttlafterfinished/index.js';
@@ -35,4 +36,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   nodeLifecycleController,
   taintEvictionController,
   podGcController,
+  resourceQuotaController,
 ];
