@@ -22,6 +22,8 @@ export interface ControllerFlags {
   largeClusterSizeThreshold?: number;
   podGcPeriod?: number;
   podGcQuarantine?: number;
+  horizontalPodAutoscalerSyncPeriod?: number;
+  horizontalPodAutoscalerDownscaleStabilization?: number;
   concurrentReplicasetSyncs?: number;
   concurrentRcSyncs?: number;
   concurrentDeploymentSyncs?: number;
@@ -64,7 +66,9 @@ export function addControllerFlags(command: Command): Command {
     .option('--concurrent-rc-syncs <n>', 'replication controllers synced concurrently (5)', number)
     .option('--concurrent-deployment-syncs <n>', 'deployments synced concurrently (5)', number)
     .option('--kube-api-qps <qps>', 'requests per second to the API server (20; 0: unlimited)', number)
-    .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number);
+    .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number)
+    .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often each HorizontalPodAutoscaler is reconciled (15s)', duration)
+    .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'scale-down stabilization window of autoscalers without behavior (5m)', duration);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -88,6 +92,8 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.largeClusterSizeThreshold !== undefined) s.largeClusterSizeThreshold = flags.largeClusterSizeThreshold;
   if (flags.podGcPeriod !== undefined) s.podGcPeriodMs = flags.podGcPeriod;
   if (flags.podGcQuarantine !== undefined) s.podGcQuarantineMs = flags.podGcQuarantine;
+  if (flags.horizontalPodAutoscalerSyncPeriod !== undefined) s.hpaSyncPeriodMs = flags.horizontalPodAutoscalerSyncPeriod;
+  if (flags.horizontalPodAutoscalerDownscaleStabilization !== undefined) s.hpaDownscaleStabilizationMs = flags.horizontalPodAutoscalerDownscaleStabilization;
   if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
   if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
   if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;
