@@ -8,6 +8,7 @@ import { endpointsController } from './endpoint/index.js';
 import { jobController } from './job/index.js';
 import { endpointSliceController, endpointSliceMirroringController } from './endpointslice/index.js';
 import { deploymentController } from './deployment/index.js';
+import { horizontalPodAutoscalerController } from './podautoscaler/index.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
@@ -37,4 +38,5 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   taintEvictionController,
   podGcController,
   resourceQuotaController,
+  horizontalPodAutoscalerController,
 ];
