@@ -14,6 +14,7 @@ import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
+import { LimitRanger } from './admission/limit-ranger.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import type { Authenticator } from './authn/index.js';
 import {
@@ -96,7 +97,8 @@ export class ApiServer {
       list: async () => (priorityClasses ? ((await this.storeFor(priorityClasses).list(undefined, { resourceVersion: '0' })).items as unknown as PriorityClass[]) : []),
     });
     const quota = new ResourceQuotaAdmission({ store: options.store, clock: options.clock, quotas: () => this.catalog.lookup('', 'v1', 'resourcequotas') });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds(), quota]);
+    const limitRanger = new LimitRanger({ store: options.store, limitRanges: () => this.catalog.lookup('', 'v1', 'limitranges') });
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, limitRanger, new DefaultTolerationSeconds(), quota]);
     if (options.kubeletClient) {
       for (const def of metricsResources()) this.catalog.add(def);
       this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);
