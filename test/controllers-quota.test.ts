@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { ConfigMap, Namespace, Pod, ResourceQuota } from 'kubernetes-types/core/v1.js';
 import { StatusError } from '../src/api/status.js';
 import { isForbidden } from '../src/api/status-predicates.js';
@@ -104,5 +105,18 @@ describe('ResourceQuota against a real kite server', () => {
     await pods('q3').create(deadline);
     assert.equal((await used('q3', 'terminating'))['requests.memory'], '1Gi');
     assert.equal((await used('q3', 'besteffort'))['pods'], '1');
+  });
+
+  it('counts a resource it has no informer for (count/leases.coordination.k8s.io) by a live list', async () => {
+    await namespace('q4');
+    const leases = cluster.rest.resource<Lease>(resources.LEASES).namespace('q4');
+    await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'first' } });
+    await quotas('q4').create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'leases' }, spec: { hard: { 'count/leases.coordination.k8s.io': '1' } } });
+    await quotaReady('q4', 'leases');
+    assert.equal((await used('q4', 'leases'))['count/leases.coordination.k8s.io'], '1');
+    await assert.rejects(
+      leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'second' } }),
+      /leases.coordination.k8s.io "second" is forbidden: exceeded quota: leases, requested: count\/leases.coordination.k8s.io=1, used: count\/leases.coordination.k8s.io=1, limited: count\/leases.coordination.k8s.io=1/,
+    );
   });
 });

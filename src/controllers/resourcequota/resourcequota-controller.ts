@@ -4,11 +4,14 @@
 // namespace is created, deleted, or changes what it is charged (a pod turning terminal, a service
 // changing type) — the replenishment controller's job. Status changes alone (the admission
 // plugin's optimistic charges) do not trigger a sync, as in Kubernetes, so a charge is not undone
-// before the charged object reaches this controller's cache.
+// before the charged object reaches this controller's cache. A `count/<resource>.<group>` of a
+// resource without an informer here (a custom resource, say) is counted by a live list of its
+// preferred version, found through discovery; those counts are refreshed at each sync.
 
 import type { ResourceQuota } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/object.js';
-import { listsEqual, objectUsage } from '../../api/quota/index.js';
+import { countedResource, listsEqual, objectUsage } from '../../api/quota/index.js';
+import { discoverResources } from '../../client/discovery/index.js';
 import { objectOf, type DeletedFinalStateUnknown, type SharedIndexInformer } from '../../client/informer/index.js';
 import { resources, type ResourceDescriptor } from '../../client/rest/index.js';
 import { QueueController, splitKey } from '../framework/controller.js';
@@ -85,11 +88,29 @@ export class ResourceQuotaController extends QueueController {
       resource: descriptor.resource,
       objects: informer.lister().namespace(namespace).list(),
     }));
+    sources.push(...(await this.unmonitoredSources(cached, namespace)));
     const { hard, used } = computeQuotaStatus(cached, sources, this.ctx.clock.now());
     if (listsEqual(hard, stringList(cached.status?.hard)) && listsEqual(used, stringList(cached.status?.used))) return;
     const next = structuredClone(cached);
     next.status = { hard, used };
     await this.ctx.client.resource<ResourceQuota>(resources.RESOURCEQUOTAS).namespace(namespace).updateStatus(next);
+  }
+
+  /** Live lists of the counted resources no informer here watches (count/<resource>.<group>). */
+  private async unmonitoredSources(rq: ResourceQuota, namespace: string): Promise<QuotaSource[]> {
+    const wanted = Object.keys(rq.spec?.hard ?? {})
+      .map(countedResource)
+      .filter((gr): gr is { group: string; resource: string } => !!gr && !MONITORED.some((m) => m.group === gr.group && m.resource === gr.resource));
+    if (wanted.length === 0) return [];
+    const served = (await discoverResources(this.ctx.client)).resources.filter((r) => r.preferred && r.namespaced && r.verbs.includes('list'));
+    const out: QuotaSource[] = [];
+    for (const gr of wanted) {
+      const descriptor = served.find((r) => r.group === gr.group && r.resource === gr.resource);
+      if (!descriptor) continue; // not served: nothing to count
+      const objects = (await this.ctx.client.resource(descriptor).namespace(namespace).list()).items;
+      out.push({ group: gr.group, resource: gr.resource, objects });
+    }
+    return out;
   }
 }
 
