@@ -75,6 +75,27 @@ describe('HorizontalPodAutoscaler bringing a target into range (simulated nodes,
     assert.match(events, /New size: 3; reason: Current number of replicas above Spec.MaxReplicas/);
   });
 
+  it('serves the autoscaling/v1 HPA that kubectl autoscale posts, converted to and from v2', async () => {
+    await deployments().create(burner('web', 1));
+    await kubectlOk(cluster.server.kubeconfig, ['autoscale', 'deployment', 'web', '--min=2', '--max=4', '--cpu-percent=60']);
+    const v2 = await hpas().get('web');
+    assert.deepEqual(v2.spec?.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }]);
+    assert.deepEqual([v2.spec?.minReplicas, v2.spec?.maxReplicas], [2, 4]);
+    await waitUntil('web scaled to 2', async () => (await replicas('web')) === 2, { timeoutMs: 20_000 });
+    const v1 = JSON.parse(await kubectlOk(cluster.server.kubeconfig, ['get', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-o', 'json'])) as {
+      apiVersion: string;
+      spec: { targetCPUUtilizationPercentage?: number };
+      metadata: { annotations?: Record<string, string> };
+    };
+    assert.equal(v1.apiVersion, 'autoscaling/v1');
+    assert.equal(v1.spec.targetCPUUtilizationPercentage, 60);
+    await kubectlOk(cluster.server.kubeconfig, ['patch', 'horizontalpodautoscalers.v1.autoscaling', 'web', '--type=merge', '-p', '{"spec":{"targetCPUUtilizationPercentage":70}}']);
+    const patched = await hpas().get('web');
+    assert.equal(patched.spec?.metrics?.[0]?.resource?.target.averageUtilization, 70);
+    assert.ok(patched.status?.conditions?.some((c) => c.type === 'AbleToScale'), 'conditions survive a v1 round trip');
+    assert.match(await kubectlOk(cluster.server.kubeconfig, ['get', 'hpa', 'web']), /web\s+Deployment\/web\s+.*\/70%\s+2\s+4\s+\d/);
+  });
+
   it('reports missing metrics as ScalingActive False with FailedGetResourceMetric', async () => {
     await deployments().create(burner('nometrics', 1));
     await hpas().create(autoscaler('nometrics', 1, 3));

@@ -39,6 +39,7 @@ import { newBadRequest, newServiceUnavailable } from '../api/status-errors.js';
 import { notFoundPath } from './endpoints/not-found.js';
 import { ResourceCatalog } from './registry/catalog.js';
 import { RestStore } from './registry/rest-store.js';
+import { convertingStore } from './registry/converting-store.js';
 import type { ResourceDefinition } from './registry/resource.js';
 import { createLongRunningRegistry, type LongRunningRegistry } from './serving/long-running.js';
 import type { RequestHandler } from './serving/types.js';
@@ -133,7 +134,7 @@ export class ApiServer {
     let store = this.stores.get(def);
     if (!store) {
       store = new RestStore<Obj>(def as unknown as ResourceDefinition<Obj>, {
-        store: this.options.store,
+        store: def.storageConversion ? convertingStore(this.options.store, def.storageConversion) : this.options.store,
         clock: this.options.clock,
         admission: this.admission,
       });
