@@ -11,6 +11,7 @@ import type { FieldError } from '../../../api/field-errors.js';
 import * as field from '../../../api/field-errors.js';
 import type { KubeObject } from '../../../api/object.js';
 import type { Strategy, StorageConversion } from '../resource.js';
+import { validateHpaBounds } from './cluster-misc.js';
 import { ageColumn, define, keepStatus, statusSubresource } from './util.js';
 
 const METRICS = 'autoscaling.alpha.kubernetes.io/metrics';
@@ -110,18 +111,9 @@ export function hpaV1ToV2(obj: KubeObject): KubeObject {
 const conversion: StorageConversion = { toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1 };
 
 function validateHpaV1(hpa: HpaV1): FieldError[] {
-  const errs: FieldError[] = [];
-  const p = field.path('spec');
-  const spec = hpa.spec;
-  if (!spec?.scaleTargetRef?.kind) errs.push(field.required(p.child('scaleTargetRef', 'kind'), ''));
-  if (!spec?.scaleTargetRef?.name) errs.push(field.required(p.child('scaleTargetRef', 'name'), ''));
-  const min = spec?.minReplicas;
-  if (min !== undefined && min < 1) errs.push(field.invalid(p.child('minReplicas'), min, 'must be greater than or equal to 1'));
-  const max = spec?.maxReplicas ?? 0;
-  if (max < 1) errs.push(field.invalid(p.child('maxReplicas'), max, 'must be greater than 0'));
-  if (min !== undefined && max < min) errs.push(field.invalid(p.child('maxReplicas'), max, 'must be greater than or equal to `minReplicas`'));
-  const target = spec?.targetCPUUtilizationPercentage;
-  if (target !== undefined && target < 1) errs.push(field.invalid(p.child('targetCPUUtilizationPercentage'), target, 'must be greater than 0'));
+  const errs = validateHpaBounds(hpa.spec);
+  const target = hpa.spec?.targetCPUUtilizationPercentage;
+  if (target !== undefined && target < 1) errs.push(field.invalid(field.path('spec', 'targetCPUUtilizationPercentage'), target, 'must be greater than 0'));
   return errs;
 }
 
