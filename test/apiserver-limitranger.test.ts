@@ -62,4 +62,17 @@ describe('LimitRanger against a real kite server', () => {
     assert.notEqual(r2.code, 0);
     assert.match(r2.stderr, /Error from server \(Forbidden\).*pods "podmax" is forbidden: maximum memory usage per Pod is 1Gi, but limit is 2Gi/);
   });
+
+  it('derives the QoS class from the defaulted resources', async () => {
+    await cluster.rest.resource<Namespace>(resources.NAMESPACES).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'qos' } });
+    await cluster.rest.resource<LimitRange>(resources.LIMITRANGES).namespace('qos').create({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'lr' },
+      spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '64Mi' } }] },
+    });
+    const created = await cluster.rest.resource<Pod>(resources.PODS).namespace('qos').create(pod('plain'));
+    assert.deepEqual(created.spec?.containers[0]?.resources, { requests: { cpu: '500m', memory: '64Mi' }, limits: { cpu: '500m', memory: '64Mi' } });
+    assert.equal(created.status?.qosClass, 'Guaranteed');
+  });
 });

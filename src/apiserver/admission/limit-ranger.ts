@@ -12,6 +12,7 @@ import { podRequestsAndLimits, type ResourceList } from '../../api/quota/index.j
 import { newForbidden } from '../../api/status-errors.js';
 import type { Store } from '../../storage/interface.js';
 import { listPrefix } from '../registry/keys.js';
+import { podQOSClass } from '../registry/kinds/pod-spec.js';
 import type { ResourceDefinition } from '../registry/resource.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
 
@@ -96,6 +97,8 @@ export class LimitRanger implements AdmissionPlugin {
       }
     }
     if (notes.length > 0) {
+      // Kubernetes derives the QoS class after mutating admission; Kite's pod strategy ran first.
+      if (pod.status?.qosClass) pod.status.qosClass = podQOSClass(pod.spec);
       const meta = (pod.metadata ??= {});
       meta.annotations = { ...meta.annotations, [LIMIT_RANGER_ANNOTATION]: `LimitRanger plugin set: ${notes.join('; ')}` };
     }
