@@ -26,10 +26,11 @@ describe('ResourceQuota against a real kite server', () => {
     spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1000'], resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } }] },
   });
   const used = async (ns: string, name: string) => (await quotas(ns).get(name)).status?.used ?? {};
+  // Admission reads quotas from the watch cache (as Kubernetes reads its lister): wait until the cache has the usage.
   const quotaReady = (ns: string, name: string) =>
     waitUntil(`quota ${name} has usage`, async () => {
-      const q = await quotas(ns).get(name);
-      return Object.keys(q.spec?.hard ?? {}).every((r) => q.status?.used?.[r] !== undefined && q.status.hard?.[r] !== undefined);
+      const q = (await quotas(ns).list({ resourceVersion: '0' })).items.find((i) => i.metadata?.name === name);
+      return !!q && Object.keys(q.spec?.hard ?? {}).every((r) => q.status?.used?.[r] !== undefined && q.status.hard?.[r] !== undefined);
     }, { timeoutMs: 15_000 });
 
   it('tracks usage, refuses an over-quota create with the exact message, and gives usage back on delete', async () => {

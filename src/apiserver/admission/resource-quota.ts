@@ -54,7 +54,9 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
     const def = this.options.quotas();
     const { resource, namespace, object } = attrs;
     if (!def || attrs.operation !== 'CREATE' || attrs.subresource || !namespace || !object || !resource.namespaced) return;
-    const all = (await this.options.store.list<ResourceQuota>(listPrefix(def, namespace))).items;
+    // From the watch cache, as Kubernetes reads its quota lister: every create pays this, and the
+    // compare-and-swap below decides against the current usage anyway.
+    const all = (await this.options.store.list<ResourceQuota>(listPrefix(def, namespace), { resourceVersion: '0' })).items;
     const { group } = resource;
     const res = resource.resource;
     const forbidden = (message: string) => newForbidden({ group, resource: res }, attrs.name ?? object.metadata?.name ?? '', message);
@@ -69,10 +71,12 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
     }
     const delta = objectUsage(group, res, object, this.options.clock.now());
     if (isZeroList(delta)) return;
-    // Check every quota first, so that a refused create charges nothing …
-    for (const rq of pertinent) checkQuota(rq, delta, forbidden);
-    if (attrs.dryRun) return;
-    // … then charge each with a compare-and-swap that checks again against the current usage.
+    if (attrs.dryRun) {
+      for (const rq of pertinent) checkQuota(rq, delta, forbidden);
+      return;
+    }
+    // Charge each quota with a compare-and-swap that checks the limit against its current usage;
+    // a refusal gives back what the quotas before it were charged.
     const charged: Charge[] = [];
     try {
       for (const rq of pertinent) {
