@@ -82,7 +82,8 @@ export class LimitRanger implements AdmissionPlugin {
   private async limitRanges(namespace: string): Promise<LimitRange[]> {
     const def = this.options.limitRanges();
     if (!def) return [];
-    return (await this.options.store.list<LimitRange>(listPrefix(def, namespace))).items;
+    // From the watch cache, as Kubernetes reads its LimitRange lister.
+    return (await this.options.store.list<LimitRange>(listPrefix(def, namespace), { resourceVersion: '0' })).items;
   }
 
   async admit(attrs: AdmissionAttributes): Promise<void> {
