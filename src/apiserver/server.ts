@@ -16,6 +16,8 @@ import { DefaultStorageClass } from './admission/default-storage-class.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
+import { LimitRanger } from './admission/limit-ranger.js';
+import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import type { Authenticator } from './authn/index.js';
 import {
   aggregatedContentType,
@@ -39,6 +41,7 @@ import { newBadRequest, newServiceUnavailable } from '../api/status-errors.js';
 import { notFoundPath } from './endpoints/not-found.js';
 import { ResourceCatalog } from './registry/catalog.js';
 import { RestStore } from './registry/rest-store.js';
+import { convertingStore } from './registry/converting-store.js';
 import type { ResourceDefinition } from './registry/resource.js';
 import { createLongRunningRegistry, type LongRunningRegistry } from './serving/long-running.js';
 import type { RequestHandler } from './serving/types.js';
@@ -96,7 +99,9 @@ export class ApiServer {
       list: async () => (await this.listForAdmission('scheduling.k8s.io', 'priorityclasses')) as unknown as PriorityClass[],
     });
     const defaultStorageClass = new DefaultStorageClass(async () => (await this.listForAdmission('storage.k8s.io', 'storageclasses')) as unknown as StorageClass[]);
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds(), defaultStorageClass]);
+    const quota = new ResourceQuotaAdmission({ store: options.store, clock: options.clock, quotas: () => this.catalog.lookup('', 'v1', 'resourcequotas') });
+    const limitRanger = new LimitRanger({ store: options.store, limitRanges: () => this.catalog.lookup('', 'v1', 'limitranges') });
+    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, limitRanger, new DefaultTolerationSeconds(), defaultStorageClass, quota]);
     if (options.kubeletClient) {
       for (const def of metricsResources()) this.catalog.add(def);
       this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);
@@ -137,7 +142,7 @@ export class ApiServer {
     let store = this.stores.get(def);
     if (!store) {
       store = new RestStore<Obj>(def as unknown as ResourceDefinition<Obj>, {
-        store: this.options.store,
+        store: def.storageConversion ? convertingStore(this.options.store, def.storageConversion) : this.options.store,
         clock: this.options.clock,
         admission: this.admission,
       });

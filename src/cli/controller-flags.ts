@@ -23,6 +23,8 @@ export interface ControllerFlags {
   podGcPeriod?: number;
   podGcQuarantine?: number;
   pvclaimbinderSyncPeriod?: number;
+  horizontalPodAutoscalerSyncPeriod?: number;
+  horizontalPodAutoscalerDownscaleStabilization?: number;
   concurrentReplicasetSyncs?: number;
   concurrentRcSyncs?: number;
   concurrentDeploymentSyncs?: number;
@@ -70,7 +72,9 @@ export function addControllerFlags(command: Command): Command {
     .option('--concurrent-statefulset-syncs <n>', 'stateful sets synced concurrently (5)', number)
     .option('--concurrent-daemonset-syncs <n>', 'daemon sets synced concurrently (2)', number)
     .option('--kube-api-qps <qps>', 'requests per second to the API server (20; 0: unlimited)', number)
-    .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number);
+    .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number)
+    .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often each HorizontalPodAutoscaler is reconciled (15s)', duration)
+    .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'scale-down stabilization window of autoscalers without behavior (5m)', duration);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -95,6 +99,8 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.podGcPeriod !== undefined) s.podGcPeriodMs = flags.podGcPeriod;
   if (flags.podGcQuarantine !== undefined) s.podGcQuarantineMs = flags.podGcQuarantine;
   if (flags.pvclaimbinderSyncPeriod !== undefined) s.pvClaimBinderSyncPeriodMs = flags.pvclaimbinderSyncPeriod;
+  if (flags.horizontalPodAutoscalerSyncPeriod !== undefined) s.hpaSyncPeriodMs = flags.horizontalPodAutoscalerSyncPeriod;
+  if (flags.horizontalPodAutoscalerDownscaleStabilization !== undefined) s.hpaDownscaleStabilizationMs = flags.horizontalPodAutoscalerDownscaleStabilization;
   if (flags.concurrentReplicasetSyncs !== undefined) s.concurrentReplicaSetSyncs = flags.concurrentReplicasetSyncs;
   if (flags.concurrentRcSyncs !== undefined) s.concurrentRCSyncs = flags.concurrentRcSyncs;
   if (flags.concurrentDeploymentSyncs !== undefined) s.concurrentDeploymentSyncs = flags.concurrentDeploymentSyncs;

@@ -11,15 +11,18 @@ import { endpointsController } from './endpoint/index.js';
 import { jobController } from './job/index.js';
 import { endpointSliceController, endpointSliceMirroringController } from './endpointslice/index.js';
 import { deploymentController } from './deployment/index.js';
+import { horizontalPodAutoscalerController } from './podautoscaler/index.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
 import { persistentVolumeBinderController } from './persistentvolume/index.js';
 import { podGcController } from './podgc/index.js';
 import { replicaSetController, replicationController } from './replicaset/index.js';
+import { resourceQuotaController } from './resourcequota/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 import { statefulSetController } from './statefulset/index.js';
+import { ttlAfterFinishedController } from './ttlafterfinished/index.js';
 
 export const CONTROLLERS: readonly ControllerDescriptor[] = [
   deploymentController,
@@ -34,6 +37,7 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   disruptionController,
   jobController,
   cronJobController,
+  ttlAfterFinishedController,
   garbageCollectorController,
   namespaceController,
   rootCaCertPublisherController,
@@ -44,4 +48,6 @@ export const CONTROLLERS: readonly ControllerDescriptor[] = [
   csrApprovingController,
   csrSigningController,
   tokenCleanerController,
+  resourceQuotaController,
+  horizontalPodAutoscalerController,
 ];

@@ -3,11 +3,14 @@ import { test } from 'node:test';
 import { builtinResources, nameValidatorFor } from './builtin.js';
 
 const defs = builtinResources();
-const byName = new Map(defs.map((d) => [`${d.group}/${d.resource}`, d]));
+// By group/resource, the preferred (first) version.
+const byName = new Map<string, (typeof defs)[number]>();
+for (const d of defs) if (!byName.has(`${d.group}/${d.resource}`)) byName.set(`${d.group}/${d.resource}`, d);
 
 test('every built-in kind is registered once, with discovery names', () => {
   assert.equal(defs.length, 34);
-  assert.equal(byName.size, defs.length);
+  assert.equal(new Set(defs.map((d) => `${d.group}/${d.version}/${d.resource}`)).size, defs.length);
+  assert.deepEqual(defs.filter((d) => d.resource === 'horizontalpodautoscalers').map((d) => d.version), ['v2', 'v1'], 'autoscaling/v2 preferred');
   const short: Record<string, string[]> = {
     '/pods': ['po'], '/services': ['svc'], 'apps/deployments': ['deploy'], '/configmaps': ['cm'], '/namespaces': ['ns'], '/nodes': ['no'],
     '/endpoints': ['ep'], '/events': ['ev'], 'events.k8s.io/events': ['ev'], '/serviceaccounts': ['sa'], 'apps/replicasets': ['rs'],
@@ -18,7 +21,7 @@ test('every built-in kind is registered once, with discovery names', () => {
     'storage.k8s.io/storageclasses': ['sc'],
   };
   for (const [key, names] of Object.entries(short)) assert.deepEqual(byName.get(key)?.shortNames, names, key);
-  const all = defs.filter((d) => d.categories?.includes('all')).map((d) => `${d.group}/${d.resource}`).sort();
+  const all = [...new Set(defs.filter((d) => d.categories?.includes('all')).map((d) => `${d.group}/${d.resource}`))].sort();
   assert.deepEqual(all, [
     '/pods', '/replicationcontrollers', '/services', 'apps/daemonsets', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets',
     'autoscaling/horizontalpodautoscalers', 'batch/cronjobs', 'batch/jobs',

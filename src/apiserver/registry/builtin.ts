@@ -10,6 +10,7 @@ import { customresourcedefinitions } from './kinds/apiextensions.js';
 import { cronjobs, jobs } from './kinds/batch.js';
 import { certificatesigningrequests } from './kinds/certificates.js';
 import { horizontalpodautoscalers, leases, poddisruptionbudgets, priorityclasses } from './kinds/cluster-misc.js';
+import { horizontalpodautoscalersV1 } from './kinds/hpa-v1.js';
 import { configmaps, secrets } from './kinds/config.js';
 import { limitranges, resourcequotas, serviceaccounts } from './kinds/core-misc.js';
 import { endpoints, endpointslices } from './kinds/endpoints.js';
@@ -50,8 +51,9 @@ export function builtinResources(): ResourceDefinition[] {
     statefulsets,
     // events.k8s.io/v1
     eventsEvents,
-    // autoscaling/v2
+    // autoscaling/v2 (preferred), then autoscaling/v1 served from the same storage
     horizontalpodautoscalers,
+    horizontalpodautoscalersV1,
     // batch/v1
     cronjobs,
     jobs,

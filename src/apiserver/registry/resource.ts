@@ -97,6 +97,15 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   subresources?: SubresourceDefinition<T>[];
   /** The status subresource exists: the main endpoint ignores status changes. */
   hasStatus?: boolean;
+  /** Another version of a resource stored in this one's storage version: objects are converted
+   *  on their way to and from the store (autoscaling/v1 HPAs stored as autoscaling/v2). */
+  storageConversion?: StorageConversion;
+}
+
+/** Conversion between a served version and the storage version of the same resource. */
+export interface StorageConversion {
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
 }
 
 /** group/resource as Kubernetes prints it in errors: "pods", "deployments.apps". */

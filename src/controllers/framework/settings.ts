@@ -54,6 +54,10 @@ export interface ControllerSettings {
   jobPodFailureBackoffMs: number;
   /** Default resync of informers, ms (0: none). */
   resyncPeriodMs: number;
+  /** How often each HorizontalPodAutoscaler is reconciled (--horizontal-pod-autoscaler-sync-period). */
+  hpaSyncPeriodMs: number;
+  /** Scale-down stabilization window without behavior (--horizontal-pod-autoscaler-downscale-stabilization). */
+  hpaDownscaleStabilizationMs: number;
 }
 
 export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
@@ -83,4 +87,6 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   concurrentDaemonSetSyncs: 2,
   jobPodFailureBackoffMs: 10_000,
   resyncPeriodMs: 0,
+  hpaSyncPeriodMs: 15_000,
+  hpaDownscaleStabilizationMs: 5 * 60_000,
 };

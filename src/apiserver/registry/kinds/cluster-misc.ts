@@ -183,9 +183,13 @@ export function formatHPAMetrics(specs: readonly MetricSpec[] | undefined, statu
 }
 
 function validateHPA(hpa: HorizontalPodAutoscaler): FieldError[] {
+  return validateHpaBounds(hpa.spec);
+}
+
+/** What every version of an HPA spec must hold: a target, and 1 ≤ minReplicas ≤ maxReplicas. */
+export function validateHpaBounds(spec: { scaleTargetRef?: { kind?: string; name?: string }; minReplicas?: number; maxReplicas?: number } | undefined): FieldError[] {
   const errs: FieldError[] = [];
   const p = field.path('spec');
-  const spec = hpa.spec;
   const ref = spec?.scaleTargetRef;
   if (!ref?.kind) errs.push(field.required(p.child('scaleTargetRef', 'kind'), ''));
   if (!ref?.name) errs.push(field.required(p.child('scaleTargetRef', 'name'), ''));
