@@ -14,7 +14,10 @@ import { AdmissionChain, type AdmissionPlugin } from './admission/admission.js';
 import { DefaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
-import type { Authenticator } from './authn/index.js';
+import { createUnionAuthenticator, type Authenticator } from './authn/index.js';
+import { JWKS_PATH, OPENID_CONFIGURATION_PATH, ServiceAccountTokens, type ServiceAccountTokenConfig } from './authn/service-account-tokens.js';
+import { ServiceAccountAdmission } from './admission/service-account.js';
+import type { TokenRequestContext } from './endpoints/serviceaccount-token.js';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -43,7 +46,7 @@ import type { RequestHandler } from './serving/types.js';
 import type { UpgradeHandler } from './serving/secure-server.js';
 import { KubeletProxies, metricsResources, proxyUpgrade, writeSocketResponse, type KubeletClientConfig } from './kubeletproxy/index.js';
 import { METRICS_GROUP } from './kubeletproxy/metrics-api.js';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, ServiceAccount } from 'kubernetes-types/core/v1.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -59,6 +62,10 @@ export interface ApiServerOptions {
   healthChecks?: HealthCheck[];
   /** Credentials towards kubelets: enables pods/log, exec, attach, portforward, nodes/proxy and metrics.k8s.io. */
   kubeletClient?: KubeletClientConfig;
+  /** Service-account tokens: serviceaccounts/token, their authenticator and the OIDC discovery documents. */
+  serviceAccountTokens?: ServiceAccountTokenConfig;
+  /** Admission plugins left out by name (kube-apiserver's --disable-admission-plugins), e.g. ServiceAccount. */
+  disableAdmissionPlugins?: readonly string[];
 }
 
 type Obj = KubeObject & Record<string, unknown>;
@@ -76,6 +83,8 @@ export class ApiServer {
   private readonly openApi: OpenApiService;
   readonly metrics = new ApiMetrics();
   private readonly kubeletProxies?: KubeletProxies;
+  private readonly authenticator: Authenticator;
+  private readonly tokens?: ServiceAccountTokens;
 
   constructor(private readonly options: ApiServerOptions) {
     for (const def of options.resources) this.catalog.add(def);
@@ -88,13 +97,28 @@ export class ApiServer {
       });
     }
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
-    const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', name));
+    const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', undefined, name));
     const priorityClasses = this.catalog.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
     const priority = new PriorityAdmission({
-      get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', name)) as unknown as PriorityClass | undefined,
+      get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', undefined, name)) as unknown as PriorityClass | undefined,
       list: async () => (priorityClasses ? ((await this.storeFor(priorityClasses).list(undefined, { resourceVersion: '0' })).items as unknown as PriorityClass[]) : []),
     });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, new DefaultTolerationSeconds()]);
+    const serviceAccount = new ServiceAccountAdmission({
+      getServiceAccount: async (namespace, name) => (await this.admissionLookup('', 'serviceaccounts', namespace, name)) as ServiceAccount | undefined,
+      clock: options.clock,
+    });
+    const disabled = new Set(options.disableAdmissionPlugins ?? []);
+    const plugins = [...(options.extraAdmission ?? []), serviceAccount, priority, lifecycle, new DefaultTolerationSeconds()];
+    this.admission = new AdmissionChain(plugins.filter((p) => !disabled.has(p.name)));
+    this.authenticator = options.authenticator;
+    if (options.serviceAccountTokens) {
+      this.tokens = new ServiceAccountTokens(options.serviceAccountTokens, options.clock, {
+        getServiceAccount: (ns, name) => this.admissionLookup('', 'serviceaccounts', ns, name),
+        getPod: (ns, name) => this.admissionLookup('', 'pods', ns, name),
+        getSecret: (ns, name) => this.admissionLookup('', 'secrets', ns, name),
+      });
+      this.authenticator = createUnionAuthenticator([options.authenticator, this.tokens.authenticator]);
+    }
     if (options.kubeletClient) {
       for (const def of metricsResources()) this.catalog.add(def);
       this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);
@@ -113,12 +137,12 @@ export class ApiServer {
    * reads its listers — and, since an object created an instant ago may not be there yet, from the
    * store on a miss. Undefined when it does not exist.
    */
-  private async admissionLookup(group: string, resource: string, name: string): Promise<Obj | undefined> {
+  private async admissionLookup(group: string, resource: string, namespace: string | undefined, name: string): Promise<Obj | undefined> {
     const def = this.catalog.lookup(group, 'v1', resource);
     if (!def) return undefined;
     const store = this.storeFor(def);
     const lookup = (resourceVersion?: string) =>
-      store.get(undefined, name, resourceVersion).catch((err: unknown) => {
+      store.get(namespace, name, resourceVersion).catch((err: unknown) => {
         if ((err as { code?: number }).code === 404) return undefined;
         throw err;
       });
@@ -166,7 +190,7 @@ export class ApiServer {
       const url = parseUrl(req.url ?? '/');
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-      const user = await this.options.authenticator.authenticate(req);
+      const user = await this.authenticator.authenticate(req);
       if (!user) throw newUnauthorized('Unauthorized');
       const decision = await (this.options.authorizer ?? alwaysAllow).authorize(user, info);
       if (!decision.allowed) throw forbidden(user.name, info, decision.reason);
@@ -240,7 +264,7 @@ export class ApiServer {
   };
 
   private async handle(req: ApiRequest, res: ApiResponse, query: URLSearchParams, path: string, info: RequestInfo): Promise<void> {
-    const user = await this.options.authenticator.authenticate(req);
+    const user = await this.authenticator.authenticate(req);
     if (!user) throw newUnauthorized('Unauthorized');
     const decision = await (this.options.authorizer ?? alwaysAllow).authorize(user, info);
     if (!decision.allowed) throw forbidden(user.name, info, decision.reason);
@@ -261,7 +285,25 @@ export class ApiServer {
         const other = this.catalog.lookup(group, version, resource);
         return other ? (this.storeFor(other) as unknown as RestStore<KubeObject>) : undefined;
       },
+      ...(this.tokens ? { tokenRequests: this.tokenRequestContext(this.tokens) } : {}),
     });
+  }
+
+  private tokenRequestContext(tokens: ServiceAccountTokens): TokenRequestContext {
+    const storeOf = (resource: string) => {
+      const def = this.catalog.lookup('', 'v1', resource);
+      if (!def) throw notFoundPath();
+      return this.storeFor(def);
+    };
+    return {
+      issuer: tokens.issuer,
+      audiences: tokens.audiences,
+      objects: {
+        get: (resource, namespace, name) => storeOf(resource).get(namespace, name),
+        getNode: (name) => storeOf('nodes').get(undefined, name),
+        findNode: (name) => this.admissionLookup('', 'nodes', undefined, name),
+      },
+    };
   }
 
   private async handleNonResource(req: ApiRequest, res: ApiResponse, path: string, query: URLSearchParams): Promise<void> {
@@ -272,6 +314,8 @@ export class ApiServer {
       return writeRaw(res, 200, body, contentType);
     }
     if (await serveHealth(res, path, query, this.options.healthChecks ?? [])) return;
+    if (this.tokens && path === OPENID_CONFIGURATION_PATH) return writeJson(res, 200, this.tokens.openidConfiguration());
+    if (this.tokens && path === JWKS_PATH) return writeJson(res, 200, this.tokens.jwks(), 'application/jwk-set+json');
     if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
       return this.openApi.serve(req, res, path, query);
     }
