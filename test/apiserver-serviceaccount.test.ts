@@ -1,0 +1,204 @@
+// Service-account tokens against a real `kite server` (scheduler, controllers, a kubelet on the
+// process runtime) with the real kubectl: `kubectl create token` gives a JWT with Kubernetes'
+// claims, signed by a key of /openid/v1/jwks, that authenticates; tokens for a deleted account,
+// for another audience, or expired are refused with 401; a pod gets the kube-api-access volume
+// and mounts; and a pod reads its mounted token and CA and uses them to call the API server.
+
+import assert from 'node:assert/strict';
+import { createPrivateKey, createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Pod, ServiceAccount } from 'kubernetes-types/core/v1.js';
+import { signJwt } from '../src/apiserver/authn/jws.js';
+import { keyIdOf } from '../src/util/pki/index.js';
+import { kubectl, kubectlOk } from './support/kubectl.js';
+import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
+import { waitPod } from './support/pods.js';
+import { waitUntil } from './support/wait-until.js';
+
+const ISSUER = 'https://kubernetes.default.svc.cluster.local';
+const MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+describe('service-account tokens', () => {
+  let server: KiteServer;
+  const dir = mkdtempSync(join(tmpdir(), 'kite-sa-'));
+  const k = (args: string[], input?: string) => kubectlOk(server.kubeconfig, args, input === undefined ? {} : { input });
+  const ca = () => readFileSync(join(dir, 'pki', 'ca.crt'));
+
+  /** A request with only a bearer token (no client certificate). */
+  const withToken = (token: string | undefined, path: string): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+      const req = request(`${server.url}${path}`, { ca: ca(), headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const account = async (ns: string, name: string) => JSON.parse(await k(['get', 'sa', '-n', ns, name, '-o', 'json'])) as ServiceAccount;
+  const waitAccount = (ns: string, name: string) =>
+    waitUntil(`service account ${ns}/${name}`, async () => (await kubectl(server.kubeconfig, ['get', 'sa', '-n', ns, name])).code === 0, { timeoutMs: 20_000, intervalMs: 100 });
+
+  before(async () => {
+    server = await startKiteServer(dir, { scheduler: true, controllers: true, kubelet: true, serviceAccounts: true });
+    await waitAccount('default', 'default');
+  });
+
+  after(async () => {
+    if (server) {
+      await kubectl(server.kubeconfig, ['delete', 'pods', '--all', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
+      await stopKiteServer(server);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kubectl create token gives a JWT with Kubernetes claims, signed by a published key, that authenticates', async () => {
+    const token = (await k(['create', 'token', 'default'])).trim();
+    const sa = await account('default', 'default');
+    const c = claims(token);
+    assert.equal(c.iss, ISSUER);
+    assert.equal(c.sub, 'system:serviceaccount:default:default');
+    assert.deepEqual(c.aud, [ISSUER]);
+    assert.equal((c.exp as number) - (c.iat as number), 3600);
+    assert.equal(c.nbf, c.iat);
+    assert.ok(Math.abs((c.iat as number) - Date.now() / 1000) < 60);
+    assert.match(c.jti as string, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(c['kubernetes.io'], { namespace: 'default', serviceaccount: { name: 'default', uid: sa.metadata?.uid } });
+
+    // The signature checks out against the published key set, found through OIDC discovery.
+    const discovery = JSON.parse(await k(['get', '--raw', '/.well-known/openid-configuration'])) as Record<string, unknown>;
+    assert.equal(discovery.issuer, ISSUER);
+    assert.equal(discovery.jwks_uri, `${ISSUER}/openid/v1/jwks`);
+    assert.deepEqual(discovery.id_token_signing_alg_values_supported, ['ES256']);
+    const jwks = JSON.parse(await k(['get', '--raw', '/openid/v1/jwks'])) as { keys: (JsonWebKey & { kid: string; alg: string; use: string })[] };
+    const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { alg: string; kid: string };
+    const jwk = jwks.keys.find((key) => key.kid === header.kid);
+    assert.ok(jwk, `the token's kid ${header.kid} is published`);
+    assert.equal(header.alg, 'ES256');
+    assert.equal(jwk.use, 'sig');
+    const [h, p, s] = token.split('.') as [string, string, string];
+    assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url')));
+
+    const ok = await withToken(token, '/api/v1/namespaces/default/serviceaccounts/default');
+    assert.equal(ok.status, 200, ok.body);
+    const who = JSON.parse(await k(['--token', token, 'auth', 'whoami', '-o', 'json'], undefined).catch(() => '{}')) as { status?: { userInfo?: { username?: string; groups?: string[] } } };
+    if (who.status) {
+      assert.equal(who.status.userInfo?.username, 'system:serviceaccount:default:default');
+      assert.deepEqual(who.status.userInfo?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
+    }
+    assert.equal((await withToken(undefined, '/api/v1/namespaces/default/serviceaccounts/default')).status, 401);
+  });
+
+  it('refuses tokens for a deleted account, for another audience, or expired, with 401', async () => {
+    await k(['create', 'serviceaccount', 'short-lived']);
+    const token = (await k(['create', 'token', 'short-lived', '--duration', '10m'])).trim();
+    assert.equal((await withToken(token, '/api/v1/namespaces/default/pods')).status, 200);
+    await k(['delete', 'serviceaccount', 'short-lived']);
+    let last: Reply | undefined;
+    await waitUntil('the deleted account’s token is refused', async () => (last = await withToken(token, '/api/v1/namespaces/default/pods')).status === 401, { timeoutMs: 5_000, intervalMs: 50 });
+    const status = JSON.parse(last!.body) as { kind: string; reason: string; code: number };
+    assert.deepEqual([status.kind, status.reason, status.code], ['Status', 'Unauthorized', 401]);
+
+    const other = (await k(['create', 'token', 'default', '--audience', 'vault'])).trim();
+    assert.deepEqual(claims(other).aud, ['vault']);
+    assert.equal((await withToken(other, '/api/v1/namespaces/default/pods')).status, 401);
+
+    // An expired token, otherwise right, signed with the server's own key.
+    const key = createPrivateKey(readFileSync(join(dir, 'pki', 'sa.key')));
+    const good = claims((await k(['create', 'token', 'default'])).trim());
+    const now = Math.floor(Date.now() / 1000);
+    const craft = (exp: number) => signJwt({ ...good, iat: exp - 600, nbf: exp - 600, exp }, key, keyIdOf(createPublicKey(key)));
+    assert.equal((await withToken(craft(now + 600), '/api/v1/namespaces/default/pods')).status, 200, 'the crafted token is otherwise good');
+    assert.equal((await withToken(craft(now - 120), '/api/v1/namespaces/default/pods')).status, 401);
+
+    const short = await kubectl(server.kubeconfig, ['create', 'token', 'default', '--duration', '1m']);
+    assert.notEqual(short.code, 0);
+    assert.match(short.stderr, /may not specify a duration less than 10 minutes/);
+    const missing = await kubectl(server.kubeconfig, ['create', 'token', 'nobody']);
+    assert.match(missing.stderr, /serviceaccounts "nobody" not found/);
+  });
+
+  it('gives a pod without volumes the kube-api-access volume, mounted in every container', async () => {
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'shape' },
+      spec: {
+        nodeName: 'nowhere',
+        initContainers: [{ name: 'init', image: 'busybox', command: ['true'] }],
+        containers: [{ name: 'main', image: 'busybox', command: ['true'] }, { name: 'own', image: 'busybox', volumeMounts: [{ name: 'x', mountPath: MOUNT }] }],
+        volumes: [{ name: 'x', emptyDir: {} }],
+      },
+    }));
+    const pod = JSON.parse(await k(['get', 'pod', 'shape', '-o', 'json'])) as Pod;
+    assert.equal(pod.spec?.serviceAccountName, 'default');
+    const volume = pod.spec?.volumes?.find((v) => v.name.startsWith('kube-api-access-'));
+    assert.ok(volume);
+    assert.match(volume.name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    assert.deepEqual(volume.projected, {
+      defaultMode: 420,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    });
+    const mount = { name: volume.name, readOnly: true, mountPath: MOUNT };
+    assert.deepEqual(pod.spec?.initContainers?.[0]?.volumeMounts, [mount]);
+    assert.deepEqual(pod.spec?.containers[0]?.volumeMounts, [mount]);
+    assert.deepEqual(pod.spec?.containers[1]?.volumeMounts, [{ name: 'x', mountPath: MOUNT }], 'a mount of its own at the path stays');
+
+    await k(['create', 'serviceaccount', 'quiet']);
+    await k(['patch', 'serviceaccount', 'quiet', '-p', '{"automountServiceAccountToken":false}']);
+    await k(['run', 'no-token', '--image', 'busybox', '--overrides', '{"spec":{"serviceAccountName":"quiet","nodeName":"nowhere"}}']);
+    const quiet = JSON.parse(await k(['get', 'pod', 'no-token', '-o', 'json'])) as Pod;
+    assert.equal(quiet.spec?.volumes, undefined);
+    const refused = await kubectl(server.kubeconfig, ['run', 'orphan', '--image', 'busybox', '--overrides', '{"spec":{"serviceAccountName":"ghost"}}']);
+    assert.match(refused.stderr, /pods "orphan" is forbidden: error looking up service account default\/ghost: serviceaccount "ghost" not found/);
+  });
+
+  it('a pod reads its mounted token and CA and calls the API server with them', async () => {
+    await waitUntil('kube-root-ca.crt', async () => (await kubectl(server.kubeconfig, ['get', 'configmap', 'kube-root-ca.crt'])).code === 0, { timeoutMs: 20_000, intervalMs: 100 });
+    const script = `
+      const fs = require('fs'), https = require('https');
+      const dir = process.env.KITE_ROOT + '${MOUNT}/';
+      const token = fs.readFileSync(dir + 'token', 'utf8'), ca = fs.readFileSync(dir + 'ca.crt');
+      const ns = fs.readFileSync(dir + 'namespace', 'utf8');
+      https.get(process.env.API + '/api/v1/namespaces/' + ns + '/pods/' + process.env.POD, { ca, headers: { authorization: 'Bearer ' + token } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => { console.log('STATUS ' + res.statusCode + ' ' + JSON.parse(body).metadata?.name); process.exit(res.statusCode === 200 ? 0 : 1); });
+      }).on('error', (e) => { console.log('ERROR ' + e.message); process.exit(2); });`;
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'caller' },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{
+          name: 'main',
+          image: 'node',
+          command: [process.execPath, '-e', script],
+          env: [{ name: 'API', value: server.url }, { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+        }],
+      },
+    }));
+    const pod = await waitPod(server.kubeconfig, 'caller', 'Succeeded or Failed', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 60_000);
+    // The container's log file (kite server's kubelet does not serve its API for `kubectl logs`).
+    const logDir = join(dir, 'pods', 'logs', `default_caller_${pod.metadata?.uid}`, 'main');
+    const logs = readFileSync(join(logDir, '0.log'), 'utf8');
+    assert.equal(pod.status?.phase, 'Succeeded', logs);
+    assert.match(logs, /STATUS 200 caller/);
+  });
+});
