@@ -6,14 +6,15 @@
 
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, verify, type JsonWebKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { SelfSubjectReview } from 'kubernetes-types/authentication/v1.js';
 import type { Pod, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import { signJwt } from '../src/apiserver/authn/jws.js';
-import { keyIdOf } from '../src/util/pki/index.js';
+import { keyIdOf, renderKubeconfig } from '../src/util/pki/index.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import { waitPod } from './support/pods.js';
@@ -92,11 +93,14 @@ describe('service-account tokens', () => {
 
     const ok = await withToken(token, '/api/v1/namespaces/default/serviceaccounts/default');
     assert.equal(ok.status, 200, ok.body);
-    const who = JSON.parse(await k(['--token', token, 'auth', 'whoami', '-o', 'json'], undefined).catch(() => '{}')) as { status?: { userInfo?: { username?: string; groups?: string[] } } };
-    if (who.status) {
-      assert.equal(who.status.userInfo?.username, 'system:serviceaccount:default:default');
-      assert.deepEqual(who.status.userInfo?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
-    }
+    // kubectl with nothing but the token: `auth whoami` names the service account.
+    const tokenKubeconfig = join(dir, 'token.kubeconfig');
+    writeFileSync(tokenKubeconfig, renderKubeconfig({ server: server.url, caPem: ca().toString('utf8'), token, user: 'sa' }));
+    const who = JSON.parse(await kubectlOk(tokenKubeconfig, ['auth', 'whoami', '-o', 'json'])) as SelfSubjectReview;
+    assert.equal(who.status?.userInfo?.username, 'system:serviceaccount:default:default');
+    assert.equal(who.status?.userInfo?.uid, sa.metadata?.uid);
+    assert.deepEqual(who.status?.userInfo?.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
+    assert.deepEqual(who.status?.userInfo?.extra, { 'authentication.kubernetes.io/credential-id': [`JTI=${c.jti as string}`] });
     assert.equal((await withToken(undefined, '/api/v1/namespaces/default/serviceaccounts/default')).status, 401);
   });
 
@@ -178,7 +182,11 @@ describe('service-account tokens', () => {
       https.get(process.env.API + '/api/v1/namespaces/' + ns + '/pods/' + process.env.POD, { ca, headers: { authorization: 'Bearer ' + token } }, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
-        res.on('end', () => { console.log('STATUS ' + res.statusCode + ' ' + JSON.parse(body).metadata?.name); process.exit(res.statusCode === 200 ? 0 : 1); });
+        res.on('end', () => {
+          console.log('CLAIMS ' + Buffer.from(token.split('.')[1], 'base64url').toString());
+          console.log('STATUS ' + res.statusCode + ' ' + JSON.parse(body).metadata?.name);
+          process.exit(res.statusCode === 200 ? 0 : 1);
+        });
       }).on('error', (e) => { console.log('ERROR ' + e.message); process.exit(2); });`;
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1',
@@ -200,5 +208,13 @@ describe('service-account tokens', () => {
     const logs = readFileSync(join(logDir, '0.log'), 'utf8');
     assert.equal(pod.status?.phase, 'Succeeded', logs);
     assert.match(logs, /STATUS 200 caller/);
+    // The kubelet's token is bound to the pod and names its node.
+    const line = /CLAIMS (\{.*\})/.exec(logs)?.[1];
+    assert.ok(line, logs);
+    const claimed = JSON.parse(line) as { exp: number; iat: number; 'kubernetes.io': { pod: { name: string; uid: string }; node: { name: string; uid: string } } };
+    assert.equal(claimed.exp - claimed.iat, 3607);
+    assert.deepEqual(claimed['kubernetes.io'].pod, { name: 'caller', uid: pod.metadata?.uid });
+    const node = JSON.parse(await k(['get', 'node', pod.spec?.nodeName ?? '', '-o', 'json'])) as { metadata: { name: string; uid: string } };
+    assert.deepEqual(claimed['kubernetes.io'].node, { name: node.metadata.name, uid: node.metadata.uid });
   });
 });

@@ -18,6 +18,7 @@ import { createUnionAuthenticator, type Authenticator } from './authn/index.js';
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, ServiceAccountTokens, type ServiceAccountTokenConfig } from './authn/service-account-tokens.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
 import type { TokenRequestContext } from './endpoints/serviceaccount-token.js';
+import { SELF_SUBJECT_REVIEWS, handleSelfSubjectReview } from './endpoints/self-subject-review.js';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -93,9 +94,10 @@ export class ApiServer {
     if (store instanceof CachingStore) {
       for (const def of options.resources) store.cache(resourcePrefix(def));
       this.catalog.onChange(() => {
-        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP) store.cache(resourcePrefix(def));
+        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP && def !== SELF_SUBJECT_REVIEWS) store.cache(resourcePrefix(def));
       });
     }
+    this.catalog.add(SELF_SUBJECT_REVIEWS);
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
     const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', undefined, name));
     const priorityClasses = this.catalog.lookup('scheduling.k8s.io', 'v1', 'priorityclasses');
@@ -274,6 +276,7 @@ export class ApiServer {
 
     const def = this.catalog.lookup(info.apiGroup, info.apiVersion, info.resource ?? '');
     if (!def) throw notFoundPath();
+    if (def === SELF_SUBJECT_REVIEWS && info.verb === 'create' && !info.name) return handleSelfSubjectReview(req, res, user);
     await handleResource(req, res, info, query, this.storeFor(def), {
       clock: this.options.clock,
       user: { name: user.name, groups: user.groups },
