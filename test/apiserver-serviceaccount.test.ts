@@ -133,6 +133,33 @@ describe('service-account tokens', () => {
     assert.match(missing.stderr, /serviceaccounts "nobody" not found/);
   });
 
+  it('binds tokens to a pod or secret, refusing a pod of another account or a stale uid', async () => {
+    await k(['create', 'serviceaccount', 'binder']);
+    await k(['create', 'secret', 'generic', 'anchor']);
+    await k(['run', 'bound', '--image', 'busybox', '--overrides', '{"spec":{"serviceAccountName":"binder","nodeName":"nowhere"}}']);
+    const pod = JSON.parse(await k(['get', 'pod', 'bound', '-o', 'json'])) as Pod;
+    const bind = (account: string, kind: string, name: string, uid?: string) =>
+      kubectl(server.kubeconfig, ['create', 'token', account, '--bound-object-kind', kind, '--bound-object-name', name, ...(uid ? ['--bound-object-uid', uid] : [])]);
+    const good = await bind('binder', 'Pod', 'bound', pod.metadata?.uid);
+    assert.equal(good.code, 0, good.stderr);
+    const token = good.stdout.trim();
+    assert.deepEqual((claims(token)['kubernetes.io'] as { pod: unknown }).pod, { name: 'bound', uid: pod.metadata?.uid });
+    assert.equal((await withToken(token, '/api/v1/namespaces/default/pods')).status, 200);
+    assert.match((await bind('default', 'Pod', 'bound')).stderr, /cannot bind token for serviceaccount "default" to pod running with different serviceaccount name/);
+    assert.match((await bind('binder', 'Pod', 'bound', 'not-its-uid')).stderr, /the UID in the bound object reference \(not-its-uid\) does not match the UID in record/);
+    const secret = await bind('binder', 'Secret', 'anchor');
+    assert.equal(secret.code, 0, secret.stderr);
+    const bySecret = secret.stdout.trim();
+    assert.equal((await withToken(bySecret, '/api/v1/namespaces/default/pods')).status, 200);
+
+    // Deleting the bound object ends the token.
+    await k(['delete', 'pod', 'bound', '--grace-period=0', '--force']);
+    await k(['delete', 'secret', 'anchor']);
+    await waitUntil('tokens bound to deleted objects refused', async () =>
+      (await withToken(token, '/api/v1/namespaces/default/pods')).status === 401 && (await withToken(bySecret, '/api/v1/namespaces/default/pods')).status === 401,
+    { timeoutMs: 5_000, intervalMs: 50 });
+  });
+
   it('gives a pod without volumes the kube-api-access volume, mounted in every container', async () => {
     await k(['apply', '-f', '-'], JSON.stringify({
       apiVersion: 'v1',
