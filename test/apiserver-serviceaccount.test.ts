@@ -11,9 +11,10 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SelfSubjectReview } from 'kubernetes-types/authentication/v1.js';
+import type { SelfSubjectReview, TokenRequest } from 'kubernetes-types/authentication/v1.js';
 import type { Pod, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import { signJwt } from '../src/apiserver/authn/jws.js';
+import { body } from '../src/apiserver/protobuf/test-support.js';
 import { keyIdOf, renderKubeconfig } from '../src/util/pki/index.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
@@ -131,6 +132,38 @@ describe('service-account tokens', () => {
     assert.match(short.stderr, /may not specify a duration less than 10 minutes/);
     const missing = await kubectl(server.kubeconfig, ['create', 'token', 'nobody']);
     assert.match(missing.stderr, /serviceaccounts "nobody" not found/);
+  });
+
+  it('answers protobuf TokenRequests and refuses bad ones with Kubernetes Status errors', async () => {
+    const tls = { ca: ca(), cert: readFileSync(join(dir, 'pki', 'admin.crt')), key: readFileSync(join(dir, 'pki', 'admin.key')) };
+    const post = (contentType: string, payload: Buffer | string): Promise<Reply> =>
+      new Promise((resolve, reject) => {
+        const req = request(`${server.url}/api/v1/namespaces/default/serviceaccounts/default/token`, { method: 'POST', ...tls, headers: { 'content-type': contentType } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
+    const proto = body('authentication.k8s.io/v1', 'TokenRequest', [[2, [[1, 'api'], [1, 'other'], [4, 1200]]]]);
+    const created = await post('application/vnd.kubernetes.protobuf', proto);
+    assert.equal(created.status, 201, created.body);
+    const review = JSON.parse(created.body) as TokenRequest;
+    assert.deepEqual(review.spec.audiences, ['api', 'other']);
+    const c = claims(review.status!.token);
+    assert.deepEqual(c.aud, ['api', 'other']);
+    assert.equal((c.exp as number) - (c.iat as number), 1200);
+    assert.equal(Date.parse(review.status!.expirationTimestamp) / 1000, c.exp);
+
+    const json = (spec: object) => post('application/json', JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec }));
+    const invalid = JSON.parse((await json({ expirationSeconds: 60 })).body) as { code: number; reason: string; message: string };
+    assert.deepEqual([invalid.code, invalid.reason], [422, 'Invalid']);
+    assert.equal(invalid.message, 'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes');
+    const kind = JSON.parse((await json({ boundObjectRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' } })).body) as { code: number; reason: string; message: string };
+    assert.deepEqual([kind.code, kind.reason, kind.message], [400, 'BadRequest', 'cannot bind token to object of type apps/v1, Kind=Deployment']);
+    const pod = JSON.parse((await json({ boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'absent' } })).body) as { code: number; reason: string };
+    assert.deepEqual([pod.code, pod.reason], [404, 'NotFound']);
   });
 
   it('binds tokens to a pod or secret, refusing a pod of another account or a stale uid', async () => {

@@ -72,7 +72,7 @@ export async function handleTokenRequest(req: ApiRequest, res: ApiResponse, name
       target = bound.node = await objects.getNode(ref.name ?? '');
     } else {
       const version = (ref.apiVersion ?? '').split('/').pop() ?? '';
-      throw newBadRequest(`cannot bind token to object of type ${group ? `${group}/` : ''}${version}, Kind=${ref.kind ?? ''}`);
+      throw newBadRequest(`cannot bind token to object of type ${group}/${version}, Kind=${ref.kind ?? ''}`); // Go's GroupVersionKind.String()
     }
     if (ref.uid && ref.uid !== target.metadata?.uid) {
       throw newConflict(
