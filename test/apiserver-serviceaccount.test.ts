@@ -2,7 +2,8 @@
 // process runtime) with the real kubectl: `kubectl create token` gives a JWT with Kubernetes'
 // claims, signed by a key of /openid/v1/jwks, that authenticates; tokens for a deleted account,
 // for another audience, or expired are refused with 401; a pod gets the kube-api-access volume
-// and mounts; and a pod reads its mounted token and CA and uses them to call the API server.
+// and mounts; and a pod reads its mounted token and CA and uses them to call the API server, by
+// hand and through @kubernetes/client-node's in-cluster configuration.
 
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, verify, type JsonWebKey } from 'node:crypto';
@@ -49,6 +50,12 @@ describe('service-account tokens', () => {
     });
   const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
   const account = async (ns: string, name: string) => JSON.parse(await k(['get', 'sa', '-n', ns, name, '-o', 'json'])) as ServiceAccount;
+  /** Waits for a pod to finish; its phase and its container's log (read from the kubelet's log
+   *  file: kite server's kubelet does not serve its API for `kubectl logs`). */
+  const finished = async (name: string): Promise<{ pod: Pod; logs: string }> => {
+    const pod = await waitPod(server.kubeconfig, name, 'Succeeded or Failed', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 60_000);
+    return { pod, logs: readFileSync(join(dir, 'pods', 'logs', `default_${name}_${pod.metadata?.uid}`, 'main', '0.log'), 'utf8') };
+  };
   const waitAccount = (ns: string, name: string) =>
     waitUntil(`service account ${ns}/${name}`, async () => (await kubectl(server.kubeconfig, ['get', 'sa', '-n', ns, name])).code === 0, { timeoutMs: 20_000, intervalMs: 100 });
 
@@ -262,10 +269,7 @@ describe('service-account tokens', () => {
         }],
       },
     }));
-    const pod = await waitPod(server.kubeconfig, 'caller', 'Succeeded or Failed', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 60_000);
-    // The container's log file (kite server's kubelet does not serve its API for `kubectl logs`).
-    const logDir = join(dir, 'pods', 'logs', `default_caller_${pod.metadata?.uid}`, 'main');
-    const logs = readFileSync(join(logDir, '0.log'), 'utf8');
+    const { pod, logs } = await finished('caller');
     assert.equal(pod.status?.phase, 'Succeeded', logs);
     assert.match(logs, /STATUS 200 caller/);
     // The kubelet's token is bound to the pod and names its node.
@@ -276,5 +280,39 @@ describe('service-account tokens', () => {
     assert.deepEqual(claimed['kubernetes.io'].pod, { name: 'caller', uid: pod.metadata?.uid });
     const node = JSON.parse(await k(['get', 'node', pod.spec?.nodeName ?? '', '-o', 'json'])) as { metadata: { name: string; uid: string } };
     assert.deepEqual(claimed['kubernetes.io'].node, { name: node.metadata.name, uid: node.metadata.uid });
+  });
+
+  it('@kubernetes/client-node in a pod works in-cluster from the mounted service-account files', async () => {
+    await k(['create', 'configmap', 'for-client', '--from-literal', 'greeting=hello']);
+    const script = `
+      const { KubeConfig, CoreV1Api } = await import(process.env.CLIENT_NODE);
+      const kc = new KubeConfig();
+      kc.loadFromCluster(process.env.KITE_ROOT);
+      const core = kc.makeApiClient(CoreV1Api);
+      const cm = await core.readNamespacedConfigMap({ name: 'for-client', namespace: 'default' });
+      console.log('GREETING ' + cm.data.greeting + ' NAMESPACE ' + kc.getContextObject(kc.getCurrentContext()).namespace);`;
+    const { port } = new URL(server.url);
+    await k(['apply', '-f', '-'], JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'client-node' },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [{
+          name: 'main',
+          image: 'node',
+          command: [process.execPath, '--input-type=module', '-e', script],
+          env: [
+            { name: 'CLIENT_NODE', value: import.meta.resolve('@kubernetes/client-node') },
+            // The process runtime has no Service routing: the API server's own address.
+            { name: 'KUBERNETES_SERVICE_HOST', value: '127.0.0.1' },
+            { name: 'KUBERNETES_SERVICE_PORT', value: port },
+          ],
+        }],
+      },
+    }));
+    const { pod, logs } = await finished('client-node');
+    assert.equal(pod.status?.phase, 'Succeeded', logs);
+    assert.match(logs, /GREETING hello NAMESPACE default/);
   });
 });
