@@ -12,7 +12,7 @@ import { ObjectStore } from '../storage/store.js';
 import { realClock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
 import { createLogger } from '../util/log.js';
-import { loadOrCreatePki, loadOrCreateServiceAccountKey, writeKubeconfig } from '../util/pki/index.js';
+import { loadOrCreatePki, loadOrCreateServiceAccountKey, loadVerificationKeys, writeKubeconfig } from '../util/pki/index.js';
 import { DEFAULT_ISSUER } from '../apiserver/authn/service-account-token.js';
 import { createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
 import { builtinResources } from '../apiserver/registry/builtin.js';
@@ -35,6 +35,7 @@ interface ServerFlags extends ControllerFlags {
   tokenAuthFile?: string;
   serviceAccountIssuer: string;
   apiAudiences?: string;
+  serviceAccountKeyFile?: string;
   disableAdmissionPlugins?: string;
   serviceCidr: string;
   disableScheduler?: boolean;
@@ -80,6 +81,7 @@ export function serverCommand(): Command {
     .option('--advertise-address <ip>', 'address clients reach the API server at (added to its certificate)')
     .option('--token-auth-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
     .option('--service-account-issuer <url>', 'the iss of service-account tokens', DEFAULT_ISSUER)
+    .option('--service-account-key-file <files>', 'comma-separated PEM files of further keys that service-account tokens may be signed with')
     .option('--api-audiences <audiences>', 'comma-separated audiences the API server accepts in tokens (default: the issuer)')
     .option('--disable-admission-plugins <names>', 'comma-separated admission plugins to turn off (e.g. ServiceAccount)')
     .option('--service-cidr <cidr>', 'range Service ClusterIPs are allocated from', '10.96.0.0/12')
@@ -149,7 +151,12 @@ async function runServer(flags: ServerFlags): Promise<void> {
     healthChecks: [{ name: 'etcd', check: async () => void (await backend.currentRevision()) }],
     extraAdmission: [allocation],
     kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
-    serviceAccountTokens: { issuer: flags.serviceAccountIssuer, audiences: list(flags.apiAudiences), signingKey: serviceAccountKey.privateKey },
+    serviceAccountTokens: {
+      issuer: flags.serviceAccountIssuer,
+      audiences: list(flags.apiAudiences),
+      signingKey: serviceAccountKey.privateKey,
+      extraPublicKeys: await loadVerificationKeys(list(flags.serviceAccountKeyFile)),
+    },
     disableAdmissionPlugins: list(flags.disableAdmissionPlugins),
   });
   await api.ensureSystemNamespaces();

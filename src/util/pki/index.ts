@@ -14,4 +14,4 @@ export {
 export { loadOrCreatePki, servingNames, ADMIN_GROUP, ADMIN_USER, APISERVER_KUBELET_CLIENT_USER, type Pki, type PkiOptions, type PkiPaths } from './pki-dir.js';
 export { renderKubeconfig, writeKubeconfig, type CertificateKubeconfigOptions, type KubeconfigOptions, type TokenKubeconfigOptions } from './kubeconfig.js';
 export type { CertificateAuthority, KeyAndCertificate, KeyUsage, ValidityOptions } from './sign.js';
-export { keyIdOf, loadOrCreateServiceAccountKey, type ServiceAccountKey } from './service-account-key.js';
+export { keyIdOf, loadOrCreateServiceAccountKey, loadVerificationKeys, type ServiceAccountKey } from './service-account-key.js';
