@@ -162,8 +162,10 @@ describe('service-account tokens', () => {
     assert.deepEqual(c.aud, ['api', 'other']);
     assert.equal((c.exp as number) - (c.iat as number), 1200);
     assert.equal(Date.parse(review.status!.expirationTimestamp) / 1000, c.exp);
+    assert.equal(Date.parse(review.metadata!.creationTimestamp!) / 1000, c.iat);
+    assert.deepEqual([review.metadata?.name, review.metadata?.namespace], ['default', 'default']);
 
-    const json = (spec: object) => post('application/json', JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec }));
+    const json = (spec: object, metadata: object = {}) => post('application/json', JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata, spec }));
     const invalid = JSON.parse((await json({ expirationSeconds: 60 })).body) as { code: number; reason: string; message: string };
     assert.deepEqual([invalid.code, invalid.reason], [422, 'Invalid']);
     assert.equal(invalid.message, 'TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes');
@@ -171,6 +173,9 @@ describe('service-account tokens', () => {
     assert.deepEqual([kind.code, kind.reason, kind.message], [400, 'BadRequest', 'cannot bind token to object of type apps/v1, Kind=Deployment']);
     const pod = JSON.parse((await json({ boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'absent' } })).body) as { code: number; reason: string };
     assert.deepEqual([pod.code, pod.reason], [404, 'NotFound']);
+    const renamed = JSON.parse((await json({}, { name: 'other' })).body) as { code: number; message: string };
+    assert.equal(renamed.code, 422);
+    assert.equal(renamed.message, 'TokenRequest.authentication.k8s.io "default" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified');
   });
 
   it('binds tokens to a pod or secret, refusing a pod of another account or a stale uid', async () => {

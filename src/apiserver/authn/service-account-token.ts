@@ -60,8 +60,8 @@ export class ServiceAccountTokenIssuer {
     return this.options.issuer;
   }
 
-  /** A signed token and its expiry (ms since the epoch). */
-  issue(sa: KubeObject, bound: BoundObjects, expirationSeconds: number, audiences: readonly string[]): { token: string; expiresAt: number } {
+  /** A signed token, when it was issued and when it expires (ms since the epoch, whole seconds). */
+  issue(sa: KubeObject, bound: BoundObjects, expirationSeconds: number, audiences: readonly string[]): { token: string; issuedAt: number; expiresAt: number } {
     const now = Math.floor(this.options.clock.now() / 1000);
     const namespace = sa.metadata?.namespace ?? '';
     const kubernetes: KubernetesClaims = { namespace, serviceaccount: refOf(sa) };
@@ -79,7 +79,7 @@ export class ServiceAccountTokenIssuer {
       nbf: now,
       sub: serviceAccountUsername(namespace, sa.metadata?.name ?? ''),
     };
-    return { token: signJwt(payload, this.options.privateKey, this.options.keyId), expiresAt: exp * 1000 };
+    return { token: signJwt(payload, this.options.privateKey, this.options.keyId), issuedAt: now * 1000, expiresAt: exp * 1000 };
   }
 }
 

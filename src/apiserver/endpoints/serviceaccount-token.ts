@@ -1,8 +1,9 @@
-// serviceaccounts/token: the TokenRequest subresource, as kube-apiserver's TokenREST. Validates
-// expirationSeconds (default 3600, at least 600, at most 2^32), resolves the service account and
+// serviceaccounts/token: the TokenRequest subresource, as kube-apiserver's TokenREST. A name or
+// namespace in the body must be the URL's; resolves the service account, defaults the audiences to
+// the API server's, validates expirationSeconds (default 3600, at least 600, at most 2^32), resolves
 // the boundObjectRef (a Pod running as that account, a Secret, or a Node; a uid given must match),
-// adds the pod's node, defaults the audiences to the API server's, and answers 201 with the
-// TokenRequest whose status holds the signed token and its expirationTimestamp.
+// adds the pod's node, and answers 201 with the TokenRequest whose status holds the signed token
+// and its expirationTimestamp.
 
 import type { TokenRequest } from 'kubernetes-types/authentication/v1.js';
 import type { KubeObject } from '../../api/object.js';
@@ -15,6 +16,7 @@ import { readBody, writeJson, type ApiRequest, type ApiResponse } from './http.j
 export const MIN_TOKEN_SECONDS = 600;
 const MAX_TOKEN_SECONDS = 2 ** 32;
 const DEFAULT_TOKEN_SECONDS = 3600;
+const TOKEN_REQUEST = { group: 'authentication.k8s.io', kind: 'TokenRequest' };
 
 /** How the handler reads objects: throws NotFound like a GET, or undefined for `find` (best effort). */
 export interface TokenRequestObjects {
@@ -40,20 +42,29 @@ function validate(expirationSeconds: unknown): void {
         : expirationSeconds > MAX_TOKEN_SECONDS
           ? [field.invalid(path, expirationSeconds, 'may not specify a duration larger than 2^32 seconds')]
           : [];
-  if (errs.length) throw newInvalid({ group: 'authentication.k8s.io', kind: 'TokenRequest' }, '', errs);
+  if (errs.length) throw newInvalid(TOKEN_REQUEST, '', errs);
 }
 
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 export async function handleTokenRequest(req: ApiRequest, res: ApiResponse, namespace: string, name: string, ctx: TokenRequestContext): Promise<void> {
-  const body = decodeNamedBody<TokenRequest>(await readBody(req), req.headers['content-type'], name, {
+  const body = decodeNamedBody<TokenRequest>(await readBody(req), req.headers['content-type'], undefined, {
     group: 'authentication.k8s.io',
     version: 'v1',
     kind: 'TokenRequest',
   });
-  const spec = { ...(body.spec ?? { audiences: [] }) };
-  spec.expirationSeconds ??= DEFAULT_TOKEN_SECONDS;
-  validate(spec.expirationSeconds);
+  // A name or namespace in the body must be the URL's.
+  const meta = body.metadata ?? {};
+  const mismatch = (what: 'name' | 'namespace', value: string | undefined, want: string) =>
+    value && value !== want ? [field.invalid(field.path('metadata', what), value, `must match the service account ${what} if specified`)] : [];
+  const wrong = [...mismatch('name', meta.name, name), ...mismatch('namespace', meta.namespace, namespace)];
+  if (wrong.length) throw newInvalid(TOKEN_REQUEST, name, wrong.slice(0, 1));
   const { objects } = ctx;
   const sa = await objects.get('serviceaccounts', namespace, name);
+  const spec = { ...(body.spec ?? { audiences: [] }) };
+  if (!spec.audiences?.length) spec.audiences = [...ctx.audiences];
+  spec.expirationSeconds ??= DEFAULT_TOKEN_SECONDS;
+  validate(spec.expirationSeconds);
 
   const bound: BoundObjects = {};
   const ref = spec.boundObjectRef;
@@ -82,14 +93,13 @@ export async function handleTokenRequest(req: ApiRequest, res: ApiResponse, name
       );
     }
   }
-  if (!spec.audiences?.length) spec.audiences = [...ctx.audiences];
-  const { token, expiresAt } = ctx.issuer.issue(sa, bound, spec.expirationSeconds, spec.audiences);
+  const { token, issuedAt, expiresAt } = ctx.issuer.issue(sa, bound, spec.expirationSeconds, spec.audiences);
   const out: TokenRequest = {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
-    metadata: { ...(body.metadata ?? {}), name, namespace, creationTimestamp: null as unknown as string },
+    metadata: { ...meta, name, namespace, creationTimestamp: rfc3339(issuedAt) },
     spec,
-    status: { token, expirationTimestamp: new Date(expiresAt).toISOString().replace('.000Z', 'Z') },
+    status: { token, expirationTimestamp: rfc3339(expiresAt) },
   };
   writeJson(res, 201, out);
 }
