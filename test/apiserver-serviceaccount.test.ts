@@ -242,6 +242,9 @@ describe('service-account tokens', () => {
     assert.equal(quiet.spec?.volumes, undefined);
     const refused = await kubectl(server.kubeconfig, ['run', 'orphan', '--image', 'busybox', '--overrides', '{"spec":{"serviceAccountName":"ghost"}}']);
     assert.match(refused.stderr, /pods "orphan" is forbidden: error looking up service account default\/ghost: serviceaccount "ghost" not found/);
+    // A namespace that does not exist is NamespaceLifecycle's to refuse, before any account lookup.
+    const nowhere = await kubectl(server.kubeconfig, ['run', 'lost', '-n', 'nowhere', '--image', 'busybox']);
+    assert.match(nowhere.stderr, /namespaces "nowhere" not found/);
   });
 
   it('a pod reads its mounted token and CA and calls the API server with them', async () => {

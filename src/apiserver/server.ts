@@ -110,7 +110,7 @@ export class ApiServer {
       clock: options.clock,
     });
     const disabled = new Set(options.disableAdmissionPlugins ?? []);
-    const plugins = [...(options.extraAdmission ?? []), serviceAccount, priority, lifecycle, new DefaultTolerationSeconds()];
+    const plugins = [lifecycle, ...(options.extraAdmission ?? []), serviceAccount, priority, new DefaultTolerationSeconds()];
     this.admission = new AdmissionChain(plugins.filter((p) => !disabled.has(p.name)));
     this.authenticator = options.authenticator;
     if (options.serviceAccountTokens) {
