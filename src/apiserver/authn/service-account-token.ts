@@ -49,6 +49,8 @@ export interface ServiceAccountTokenIssuerOptions {
   privateKey: KeyObject;
   keyId: string;
   clock: Clock;
+  /** The token's jti; a random UUID by default. */
+  newId?: () => string;
 }
 
 const refOf = (obj: KubeObject): ObjectRef => ({ name: obj.metadata?.name ?? '', uid: obj.metadata?.uid ?? '' });
@@ -74,7 +76,7 @@ export class ServiceAccountTokenIssuer {
       exp,
       iat: now,
       iss: this.options.issuer,
-      jti: randomUUID(),
+      jti: (this.options.newId ?? randomUUID)(),
       'kubernetes.io': kubernetes,
       nbf: now,
       sub: serviceAccountUsername(namespace, sa.metadata?.name ?? ''),
