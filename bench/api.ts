@@ -90,7 +90,7 @@ async function benchServer(name: string, args: string[], dataDir: string, storeR
   const rows: Row[] = [];
   const log = (m: string) => process.stderr.write(`[${name}] ${m}\n`);
   const add = (measure: string, value: string, reference = '', ratio = '') => rows.push({ backend: name, measure, value, reference, ratio });
-  const server = startKite(['server', '--data-dir', dataDir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', ...args]);
+  const server = startKite(['server', '--data-dir', dataDir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount', ...args]);
   try {
     const ready = await server.waitFor(/ready/, 60_000);
     const url = /url="([^"]+)"/.exec(ready)?.[1] as string;

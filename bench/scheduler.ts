@@ -135,7 +135,7 @@ async function measure(label: string, metrics: SchedulerMetrics, target: number,
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kite-bench-sched-'));
-  const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager']);
+  const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount']);
   const results: Measured[] = [];
   let setup = '';
   let running: RunningScheduler | undefined;

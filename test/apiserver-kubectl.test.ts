@@ -18,7 +18,7 @@ describe('kubectl against kite server', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kite-kubectl-'));
-    server = startKite(['server', '--disable-agent', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager']);
+    server = startKite(['server', '--disable-agent', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount']);
     await server.waitFor(/ready/, 60_000);
     kubeconfig = join(dir, 'admin.kubeconfig');
   });

@@ -24,7 +24,7 @@ describe('kite API server over HTTPS', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kite-serving-'));
-    server = startKite(['server', '--disable-agent', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager']);
+    server = startKite(['server', '--disable-agent', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount']);
     const ready = await server.waitFor(/ready/, 60_000);
     const url = /url="([^"]+)"/.exec(ready)?.[1];
     assert.ok(url, `no url in: ${ready}`);

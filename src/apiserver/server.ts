@@ -18,7 +18,11 @@ import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
-import type { Authenticator } from './authn/index.js';
+import { createUnionAuthenticator, type Authenticator } from './authn/index.js';
+import { JWKS_PATH, OPENID_CONFIGURATION_PATH, ServiceAccountTokens, type ServiceAccountTokenConfig } from './authn/service-account-tokens.js';
+import { ServiceAccountAdmission } from './admission/service-account.js';
+import type { TokenRequestContext } from './endpoints/serviceaccount-token.js';
+import { SELF_SUBJECT_REVIEWS, handleSelfSubjectReview } from './endpoints/self-subject-review.js';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -48,7 +52,7 @@ import type { RequestHandler } from './serving/types.js';
 import type { UpgradeHandler } from './serving/secure-server.js';
 import { KubeletProxies, metricsResources, proxyUpgrade, writeSocketResponse, type KubeletClientConfig } from './kubeletproxy/index.js';
 import { METRICS_GROUP } from './kubeletproxy/metrics-api.js';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, ServiceAccount } from 'kubernetes-types/core/v1.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -64,6 +68,10 @@ export interface ApiServerOptions {
   healthChecks?: HealthCheck[];
   /** Credentials towards kubelets: enables pods/log, exec, attach, portforward, nodes/proxy and metrics.k8s.io. */
   kubeletClient?: KubeletClientConfig;
+  /** Service-account tokens: serviceaccounts/token, their authenticator and the OIDC discovery documents. */
+  serviceAccountTokens?: ServiceAccountTokenConfig;
+  /** Admission plugins left out by name (kube-apiserver's --disable-admission-plugins), e.g. ServiceAccount. */
+  disableAdmissionPlugins?: readonly string[];
 }
 
 type Obj = KubeObject & Record<string, unknown>;
@@ -81,6 +89,8 @@ export class ApiServer {
   private readonly openApi: OpenApiService;
   readonly metrics = new ApiMetrics();
   private readonly kubeletProxies?: KubeletProxies;
+  private readonly authenticator: Authenticator;
+  private readonly tokens?: ServiceAccountTokens;
 
   constructor(private readonly options: ApiServerOptions) {
     for (const def of options.resources) this.catalog.add(def);
@@ -89,19 +99,35 @@ export class ApiServer {
     if (store instanceof CachingStore) {
       for (const def of options.resources) store.cache(resourcePrefix(def));
       this.catalog.onChange(() => {
-        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP) store.cache(resourcePrefix(def));
+        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP && def !== SELF_SUBJECT_REVIEWS) store.cache(resourcePrefix(def));
       });
     }
+    this.catalog.add(SELF_SUBJECT_REVIEWS);
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
-    const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', name));
+    const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', undefined, name));
     const priority = new PriorityAdmission({
-      get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', name)) as unknown as PriorityClass | undefined,
+      get: async (name) => (await this.admissionLookup('scheduling.k8s.io', 'priorityclasses', undefined, name)) as unknown as PriorityClass | undefined,
       list: async () => (await this.listForAdmission('scheduling.k8s.io', 'priorityclasses')) as unknown as PriorityClass[],
     });
     const defaultStorageClass = new DefaultStorageClass(async () => (await this.listForAdmission('storage.k8s.io', 'storageclasses')) as unknown as StorageClass[]);
     const quota = new ResourceQuotaAdmission({ store: options.store, clock: options.clock, quotas: () => this.catalog.lookup('', 'v1', 'resourcequotas') });
     const limitRanger = new LimitRanger({ store: options.store, limitRanges: () => this.catalog.lookup('', 'v1', 'limitranges') });
-    this.admission = new AdmissionChain([...(options.extraAdmission ?? []), priority, lifecycle, limitRanger, new DefaultTolerationSeconds(), defaultStorageClass, quota]);
+    const serviceAccount = new ServiceAccountAdmission({
+      getServiceAccount: async (namespace, name) => (await this.admissionLookup('', 'serviceaccounts', namespace, name)) as ServiceAccount | undefined,
+      clock: options.clock,
+    });
+    const disabled = new Set(options.disableAdmissionPlugins ?? []);
+    const plugins = [lifecycle, ...(options.extraAdmission ?? []), limitRanger, serviceAccount, priority, new DefaultTolerationSeconds(), defaultStorageClass, quota];
+    this.admission = new AdmissionChain(plugins.filter((p) => !disabled.has(p.name)));
+    this.authenticator = options.authenticator;
+    if (options.serviceAccountTokens) {
+      this.tokens = new ServiceAccountTokens(options.serviceAccountTokens, options.clock, {
+        getServiceAccount: (ns, name) => this.admissionLookup('', 'serviceaccounts', ns, name),
+        getPod: (ns, name) => this.admissionLookup('', 'pods', ns, name),
+        getSecret: (ns, name) => this.admissionLookup('', 'secrets', ns, name),
+      });
+      this.authenticator = createUnionAuthenticator([options.authenticator, this.tokens.authenticator]);
+    }
     if (options.kubeletClient) {
       for (const def of metricsResources()) this.catalog.add(def);
       this.kubeletProxies = this.createKubeletProxies(options.kubeletClient);
@@ -120,12 +146,12 @@ export class ApiServer {
    * reads its listers — and, since an object created an instant ago may not be there yet, from the
    * store on a miss. Undefined when it does not exist.
    */
-  private async admissionLookup(group: string, resource: string, name: string): Promise<Obj | undefined> {
+  private async admissionLookup(group: string, resource: string, namespace: string | undefined, name: string): Promise<Obj | undefined> {
     const def = this.catalog.lookup(group, 'v1', resource);
     if (!def) return undefined;
     const store = this.storeFor(def);
     const lookup = (resourceVersion?: string) =>
-      store.get(undefined, name, resourceVersion).catch((err: unknown) => {
+      store.get(namespace, name, resourceVersion).catch((err: unknown) => {
         if ((err as { code?: number }).code === 404) return undefined;
         throw err;
       });
@@ -179,7 +205,7 @@ export class ApiServer {
       const url = parseUrl(req.url ?? '/');
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
       const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-      const user = await this.options.authenticator.authenticate(req);
+      const user = await this.authenticator.authenticate(req);
       if (!user) throw newUnauthorized('Unauthorized');
       const decision = await (this.options.authorizer ?? alwaysAllow).authorize(user, info);
       if (!decision.allowed) throw forbidden(user.name, info, decision.reason);
@@ -254,7 +280,7 @@ export class ApiServer {
   };
 
   private async handle(req: ApiRequest, res: ApiResponse, query: URLSearchParams, path: string, info: RequestInfo): Promise<void> {
-    const user = await this.options.authenticator.authenticate(req);
+    const user = await this.authenticator.authenticate(req);
     if (!user) throw newUnauthorized('Unauthorized');
     const decision = await (this.options.authorizer ?? alwaysAllow).authorize(user, info);
     if (!decision.allowed) throw forbidden(user.name, info, decision.reason);
@@ -264,6 +290,7 @@ export class ApiServer {
 
     const def = this.catalog.lookup(info.apiGroup, info.apiVersion, info.resource ?? '');
     if (!def) throw notFoundPath();
+    if (def === SELF_SUBJECT_REVIEWS && info.verb === 'create' && !info.name) return handleSelfSubjectReview(req, res, user);
     await handleResource(req, res, info, query, this.storeFor(def), {
       clock: this.options.clock,
       user: { name: user.name, groups: user.groups },
@@ -275,7 +302,25 @@ export class ApiServer {
         const other = this.catalog.lookup(group, version, resource);
         return other ? (this.storeFor(other) as unknown as RestStore<KubeObject>) : undefined;
       },
+      ...(this.tokens ? { tokenRequests: this.tokenRequestContext(this.tokens) } : {}),
     });
+  }
+
+  private tokenRequestContext(tokens: ServiceAccountTokens): TokenRequestContext {
+    const storeOf = (resource: string) => {
+      const def = this.catalog.lookup('', 'v1', resource);
+      if (!def) throw notFoundPath();
+      return this.storeFor(def);
+    };
+    return {
+      issuer: tokens.issuer,
+      audiences: tokens.audiences,
+      objects: {
+        get: (resource, namespace, name) => storeOf(resource).get(namespace, name),
+        getNode: (name) => storeOf('nodes').get(undefined, name),
+        findNode: (name) => this.admissionLookup('', 'nodes', undefined, name),
+      },
+    };
   }
 
   private async handleNonResource(req: ApiRequest, res: ApiResponse, path: string, query: URLSearchParams): Promise<void> {
@@ -286,6 +331,8 @@ export class ApiServer {
       return writeRaw(res, 200, body, contentType);
     }
     if (await serveHealth(res, path, query, this.options.healthChecks ?? [])) return;
+    if (this.tokens && path === OPENID_CONFIGURATION_PATH) return writeJson(res, 200, this.tokens.openidConfiguration());
+    if (this.tokens && path === JWKS_PATH) return writeJson(res, 200, this.tokens.jwks(), 'application/jwk-set+json');
     if (path === '/openapi/v2' || path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
       return this.openApi.serve(req, res, path, query);
     }

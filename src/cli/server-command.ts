@@ -1,7 +1,7 @@
 // `kite server`: the control-plane process. Opens the cluster state store (embedded SQLite by
-// default, or etcd) with periodic compaction, creates or reuses the cluster's certificates, serves
-// the Kubernetes API over HTTPS, writes DIR/admin.kubeconfig, and shuts down gracefully on
-// SIGTERM/SIGINT. Runs the scheduler and the controller manager (each under leader election)
+// default, or etcd) with periodic compaction, creates or reuses the cluster's certificates and the
+// service-account signing key (DIR/pki/sa.key), serves the Kubernetes API over HTTPS, writes
+// DIR/admin.kubeconfig, and shuts down gracefully on SIGTERM/SIGINT. Runs the scheduler and the controller manager (each under leader election)
 // unless --disable-scheduler / --disable-controller-manager, and a kubelet for this node on the
 // process runtime unless --disable-agent.
 
@@ -11,7 +11,8 @@ import { openBackend, type StorageConfig } from '../storage/open.js';
 import { ObjectStore } from '../storage/store.js';
 import { realClock } from '../util/clock.js';
 import { createLogger } from '../util/log.js';
-import { issueServingCertificate, loadOrCreatePki, writeKubeconfig } from '../util/pki/index.js';
+import { issueServingCertificate, loadOrCreatePki, loadOrCreateServiceAccountKey, loadVerificationKeys, writeKubeconfig } from '../util/pki/index.js';
+import { DEFAULT_ISSUER } from '../apiserver/authn/service-account-token.js';
 import { createBootstrapTokenAuthenticator, createTokenAuthenticator, createUnionAuthenticator, createX509Authenticator, loadTokenFile } from '../apiserver/authn/index.js';
 import type { Secret } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/object.js';
@@ -37,6 +38,10 @@ interface ServerFlags extends ControllerFlags, NodeFlags {
   bindAddress: string;
   advertiseAddress?: string;
   tokenAuthFile?: string;
+  serviceAccountIssuer: string;
+  apiAudiences?: string;
+  serviceAccountKeyFile?: string;
+  disableAdmissionPlugins?: string;
   serviceCidr: string;
   disableScheduler?: boolean;
   disableControllerManager?: boolean;
@@ -56,6 +61,10 @@ export function serverCommand(): Command {
     .option('--bind-address <ip>', 'address the API server listens on', '127.0.0.1')
     .option('--advertise-address <ip>', 'address clients reach the API server at (added to its certificate)')
     .option('--token-auth-file <file>', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"')
+    .option('--service-account-issuer <url>', 'the iss of service-account tokens', DEFAULT_ISSUER)
+    .option('--service-account-key-file <files>', 'comma-separated PEM files of further keys that service-account tokens may be signed with')
+    .option('--api-audiences <audiences>', 'comma-separated audiences the API server accepts in tokens (default: the issuer)')
+    .option('--disable-admission-plugins <names>', 'comma-separated admission plugins to turn off (e.g. ServiceAccount)')
     .option('--service-cidr <cidr>', 'range Service ClusterIPs are allocated from', '10.96.0.0/12')
     .option('--disable-scheduler', 'do not run the scheduler in this process')
     .option('--disable-controller-manager', 'do not run the controllers in this process')
@@ -104,6 +113,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
   const repair = new ServiceAllocationRepair(store, allocation, { clock: realClock, logger: log.child('allocators') });
   // With several API servers on one etcd, leaks are released by the periodic pass only.
   await repair.runOnce({ releaseLeaks: config.kind === 'sqlite' });
+  const serviceAccountKey = await loadOrCreateServiceAccountKey(dirs.pki);
   const authenticators = [createX509Authenticator()];
   if (flags.tokenAuthFile) authenticators.push(createTokenAuthenticator(await loadTokenFile(flags.tokenAuthFile)));
   // bootstrap tokens (`kite token create`) let `kite agent` join: read from the watch cache
@@ -131,6 +141,13 @@ async function runServer(flags: ServerFlags): Promise<void> {
     healthChecks: [{ name: 'etcd', check: async () => void (await backend.currentRevision()) }],
     extraAdmission: [allocation],
     kubeletClient: { certPem: pki.kubeletClient.certPem, keyPem: pki.kubeletClient.keyPem, caPem: pki.ca.certPem },
+    serviceAccountTokens: {
+      issuer: flags.serviceAccountIssuer,
+      audiences: list(flags.apiAudiences),
+      signingKey: serviceAccountKey.privateKey,
+      extraPublicKeys: await loadVerificationKeys(list(flags.serviceAccountKeyFile)),
+    },
+    disableAdmissionPlugins: list(flags.disableAdmissionPlugins),
   });
   const secrets = api.catalog.lookup('', 'v1', 'secrets');
   secretStore = secrets ? (api.storeFor(secrets) as unknown as RestStore<KubeObject>) : undefined;
@@ -216,15 +233,20 @@ async function runServer(flags: ServerFlags): Promise<void> {
   log.info('stopped');
 }
 
+/** A comma-separated flag value's items. */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 function storageConfig(flags: ServerFlags, databasePath: string): StorageConfig {
   if (flags.store === 'sqlite') {
     if (flags.etcdServers) throw new Error('--etcd-servers needs --store etcd');
     return { kind: 'sqlite', path: databasePath, synchronous: flags.sqliteSync };
   }
-  const endpoints = (flags.etcdServers ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const endpoints = list(flags.etcdServers);
   if (endpoints.length === 0) throw new Error('--store etcd needs --etcd-servers URL[,URL…]');
   return { kind: 'etcd', endpoints };
 }

@@ -23,15 +23,26 @@ export interface AdminTls {
 /** Starts `kite server --data-dir DIR --port PORT` (0: any free port) and waits for "ready". */
 export async function startKiteServer(
   dataDir: string,
-  options: { port?: number; extraArgs?: string[]; readyTimeoutMs?: number; scheduler?: boolean; controllers?: boolean; kubelet?: boolean } = {},
+  options: {
+    port?: number;
+    extraArgs?: string[];
+    readyTimeoutMs?: number;
+    scheduler?: boolean;
+    controllers?: boolean;
+    kubelet?: boolean;
+    /** The ServiceAccount admission plugin (default pods to `default`, require the account, mount its token). */
+    serviceAccounts?: boolean;
+  } = {},
 ): Promise<KiteServer> {
   // The API server alone unless a test asks for the scheduler, the controllers or the kubelet:
-  // tests of the API see only their own writes.
+  // tests of the API see only their own writes. ServiceAccount admission too is off unless asked
+  // for: it refuses pods until the serviceaccount controller has made the `default` account.
   const components = [
     ...(options.scheduler ? [] : ['--disable-scheduler']),
     ...(options.controllers ? [] : ['--disable-controller-manager']),
     // the kubelet API on any free port, so that servers of tests running side by side do not collide on 10250
     ...(options.kubelet ? (options.extraArgs?.includes('--kubelet-port') ? [] : ['--kubelet-port', '0']) : ['--disable-agent']),
+    ...(options.serviceAccounts ? [] : ['--disable-admission-plugins', 'ServiceAccount']),
   ];
   const proc = startKite(['server', '--data-dir', dataDir, '--port', String(options.port ?? 0), ...components, ...(options.extraArgs ?? [])]);
   const line = await proc.waitFor(/\bready\b.*url=/, options.readyTimeoutMs ?? 60_000);

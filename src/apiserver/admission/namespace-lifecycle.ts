@@ -1,5 +1,7 @@
 // NamespaceLifecycle admission, as kube-apiserver's: nothing is created in a namespace that does
-// not exist or is terminating, and the system namespaces cannot be deleted.
+// not exist or is terminating, and the system namespaces cannot be deleted. Like Kubernetes' it
+// decides in the mutating phase, first of all plugins, so later ones (ServiceAccount's lookups)
+// never run for a namespace that is not there.
 
 import type { KubeObject } from '../../api/object.js';
 import { newForbidden, newNotFound } from '../../api/status-errors.js';
@@ -17,7 +19,7 @@ export class NamespaceLifecycle implements AdmissionPlugin {
 
   constructor(private readonly getNamespace: (name: string) => Promise<Namespace | undefined>) {}
 
-  async validate(attrs: AdmissionAttributes): Promise<void> {
+  async admit(attrs: AdmissionAttributes): Promise<void> {
     const { resource } = attrs;
     if (attrs.operation === 'DELETE' && resource.group === '' && resource.resource === 'namespaces') {
       if (attrs.name && IMMORTAL_NAMESPACES.includes(attrs.name)) {

@@ -7,6 +7,7 @@ import type { AdmissionUser } from '../admission/admission.js';
 import type { PatchMeta } from '../patch/patch-meta.js';
 import type { ResourceDefinition } from '../registry/resource.js';
 import type { LongRunningRegistry } from '../serving/long-running.js';
+import type { TokenRequestContext } from './serviceaccount-token.js';
 
 export interface ResourceContext {
   clock: Clock;
@@ -20,4 +21,6 @@ export interface ResourceContext {
   checkTypes: (def: ResourceDefinition, obj: unknown) => void;
   /** The REST store of another served resource (e.g. PodDisruptionBudgets for evictions). */
   storeFor: (group: string, version: string, resource: string) => RestStore<KubeObject> | undefined;
+  /** serviceaccounts/token, when the server issues service-account tokens. */
+  tokenRequests?: TokenRequestContext;
 }

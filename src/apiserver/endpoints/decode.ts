@@ -144,8 +144,8 @@ export function findDuplicateKeys(text: string): string[] {
 }
 
 /** The body of a subresource request (a Binding, an Eviction): an object of the target's kind whose
- *  metadata.name, if given, must be the name in the URL. */
-export function decodeNamedBody<T extends { metadata?: { name?: string } }>(body: Buffer, contentType: string | undefined, name: string, target: ProtobufTarget): T {
+ *  metadata.name, if given, must be the name in the URL (unless name is undefined: the caller checks). */
+export function decodeNamedBody<T extends { metadata?: { name?: string } }>(body: Buffer, contentType: string | undefined, name: string | undefined, target: ProtobufTarget): T {
   const { kind } = target;
   const { value } = decodeBody(body, contentType, target);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw newBadRequest(`the body must be a ${kind} object`);
@@ -153,7 +153,7 @@ export function decodeNamedBody<T extends { metadata?: { name?: string } }>(body
   if (obj.kind !== undefined && obj.kind !== kind) {
     throw newBadRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${kind})`);
   }
-  if (obj.metadata?.name !== undefined && obj.metadata.name !== name) {
+  if (name !== undefined && obj.metadata?.name !== undefined && obj.metadata.name !== name) {
     throw newBadRequest(`name in URL does not match name in ${kind} object`);
   }
   return obj;

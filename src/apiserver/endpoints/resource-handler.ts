@@ -1,6 +1,7 @@
 // The resource endpoints: one request (already authenticated and authorized) against one served
 // resource, dispatched by verb to the generic REST store — get, list, watch, create, update,
-// patch, delete, deletecollection, and the status subresource.
+// patch, delete, deletecollection, the status subresource, and the handlers of scale, binding,
+// eviction and serviceaccounts/token.
 
 import type { KubeObject } from '../../api/object.js';
 import {
@@ -21,6 +22,7 @@ import { serveWatch } from './watch.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './pod-binding.js';
 import { handleEviction } from './pod-eviction.js';
+import { handleTokenRequest } from './serviceaccount-token.js';
 import { applyPatch, PATCH_TYPES } from './patch.js';
 import { checkFields, type FieldValidation } from './field-validation.js';
 import type { ResourceContext } from './context.js';
@@ -64,6 +66,9 @@ export async function handleResource(
   if (def.group === '' && def.resource === 'pods' && sub === 'eviction') {
     const budgets = ctx.storeFor('policy', 'v1', 'poddisruptionbudgets');
     return handleEviction(req, res, store as unknown as RestStore<KubeObject>, budgets, ns, name, now, dryRun);
+  }
+  if (def.group === '' && def.resource === 'serviceaccounts' && sub === 'token' && ctx.tokenRequests) {
+    return handleTokenRequest(req, res, ns as string, name, ctx.tokenRequests);
   }
   // Subresources served by the generic store are those with their own update strategy (status,
   // finalize, …); the others (scale, binding, eviction, log, exec, …) have handlers of their own.

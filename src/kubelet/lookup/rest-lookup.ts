@@ -1,7 +1,7 @@
 // ClusterLookup through the API server (src/client's RestClient): GETs of ConfigMaps, Secrets,
 // PersistentVolumeClaims and PersistentVolumes (404 → undefined) and the TokenRequest subresource.
 // A 404 on serviceaccounts/<name>/token for an existing service account means the server does not
-// serve the subresource (Kite's API server lists it in discovery but has no handler yet).
+// serve the subresource (an API server without service-account tokens configured).
 
 import type { TokenRequest, TokenRequestSpec } from 'kubernetes-types/authentication/v1.js';
 import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, ServiceAccount } from 'kubernetes-types/core/v1.js';

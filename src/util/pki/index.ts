@@ -15,3 +15,4 @@ export { loadOrCreatePki, servingNames, ADMIN_GROUP, ADMIN_USER, APISERVER_KUBEL
 export { renderKubeconfig, writeKubeconfig, type CertificateKubeconfigOptions, type KubeconfigOptions, type TokenKubeconfigOptions } from './kubeconfig.js';
 export type { CertificateAuthority, KeyAndCertificate, KeyUsage, ValidityOptions } from './sign.js';
 export { PUBLIC_MODE, SECRET_MODE, readIfExists, writeFileAtomic } from './files.js';
+export { keyIdOf, loadOrCreateServiceAccountKey, loadVerificationKeys, type ServiceAccountKey } from './service-account-key.js';
