@@ -1,13 +1,16 @@
-// The worker-node half that `kite server` (and later `kite agent`) runs: the process container
-// runtime under <data-dir>/runtime and a kubelet for this node. Stopping it ends the kubelet's
-// loops and releases the runtime's hold on its processes; containers keep running.
+// The worker-node half that `kite server` (and later `kite agent`) runs: a container runtime — the
+// process runtime under <data-dir>/runtime (the default), or containerd over its CRI socket — and
+// a kubelet for this node. Stopping it ends the kubelet's loops and releases the runtime (the
+// process runtime's hold on its processes, containerd's gRPC channel); containers keep running.
 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { InvalidArgumentError } from 'commander';
 import { startKubelet, type KubeletTimings, type RunningKubelet } from '../kubelet/index.js';
+import { connectContainerdRuntime, netnsDialer } from '../runtime/containerd/index.js';
 import { createProcessRuntime } from '../runtime/process/process-runtime.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
 
 export interface NodeAgentOptions {
@@ -19,6 +22,39 @@ export interface NodeAgentOptions {
   taints: Taint[];
   logger: Logger;
   timings?: Partial<KubeletTimings>;
+  /** The container runtime (default: the process runtime). */
+  runtime?: NodeRuntimeChoice;
+  /** The cgroup parent of the pods' sandboxes (the kubelet's --cgroup-root; default: the runtime's). */
+  cgroupRoot?: string;
+}
+
+/** Which container runtime the node's kubelet drives. */
+export type NodeRuntimeChoice =
+  | { kind: 'process' }
+  | {
+      kind: 'containerd';
+      /** containerd's gRPC socket (a path or unix:// URL). */
+      endpoint: string;
+      /** The network namespace containerd runs in, when not the host's: its streaming server is dialled there. */
+      netns?: string;
+    };
+
+export const RUNTIME_KINDS = ['process', 'containerd'] as const;
+
+async function openRuntime(choice: NodeRuntimeChoice, options: NodeAgentOptions): Promise<ContainerRuntime> {
+  if (choice.kind === 'containerd') {
+    return connectContainerdRuntime({
+      endpoint: choice.endpoint,
+      nodeIPs: [options.nodeIP],
+      ...(choice.netns ? { streamDialer: netnsDialer(choice.netns) } : {}),
+    });
+  }
+  return createProcessRuntime({
+    rootDir: join(options.dataDir, 'runtime'),
+    nodeIp: options.nodeIP,
+    logger: options.logger.child('runtime'),
+    ...(options.cgroupRoot ? { cgroupParent: options.cgroupRoot.replace(/^\/+/, '') } : {}),
+  });
 }
 
 export interface NodeAgent {
@@ -49,11 +85,7 @@ export function parseTaints(text: string): Taint[] {
 export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
   // a node name is a DNS subdomain: host names with other characters are made to fit
   const nodeName = options.nodeName ?? hostname().toLowerCase().replace(/[^a-z0-9.-]/g, '-');
-  const runtime = await createProcessRuntime({
-    rootDir: join(options.dataDir, 'runtime'),
-    nodeIp: options.nodeIP,
-    logger: options.logger.child('runtime'),
-  });
+  const runtime = await openRuntime(options.runtime ?? { kind: 'process' }, options);
   const kubelet = await startKubelet({
     kubeconfig: options.kubeconfig,
     nodeName,
@@ -64,6 +96,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     nodeLabels: options.nodeLabels,
     registerWithTaints: options.taints,
     localPathProvisioner: true,
+    ...(options.cgroupRoot ? { cgroupParent: options.cgroupRoot } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
   });
   return {

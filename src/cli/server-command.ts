@@ -2,8 +2,8 @@
 // default, or etcd) with periodic compaction, creates or reuses the cluster's certificates, serves
 // the Kubernetes API over HTTPS, writes DIR/admin.kubeconfig, and shuts down gracefully on
 // SIGTERM/SIGINT. Runs the scheduler and the controller manager (each under leader election)
-// unless --disable-scheduler / --disable-controller-manager, and a kubelet for this node on the
-// process runtime unless --disable-agent.
+// unless --disable-scheduler / --disable-controller-manager, and a kubelet for this node unless
+// --disable-agent, on the process runtime or (--runtime containerd) a containerd's CRI socket.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
@@ -24,7 +24,8 @@ import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
 import { startSecureServer } from '../apiserver/serving/index.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
-import { startNodeAgent, parseTaints, type NodeAgent } from './node-agent.js';
+import { startNodeAgent, parseTaints, RUNTIME_KINDS, type NodeAgent, type NodeRuntimeChoice } from './node-agent.js';
+import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/index.js';
 
 interface ServerFlags extends ControllerFlags {
   dataDir: string;
@@ -47,6 +48,10 @@ interface ServerFlags extends ControllerFlags {
   nodeStatusUpdateFrequency: number;
   nodeStatusReportFrequency: number;
   nodeLeaseDurationSeconds: number;
+  runtime: 'process' | 'containerd';
+  containerdEndpoint: string;
+  containerdNetns?: string;
+  cgroupRoot?: string;
 }
 
 const port = (text: string): number => {
@@ -93,7 +98,11 @@ export function serverCommand(): Command {
     .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule')
     .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
     .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
-    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40);
+    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40)
+    .addOption(new Option('--runtime <kind>', "the kubelet's container runtime").choices([...RUNTIME_KINDS]).default('process'))
+    .option('--containerd-endpoint <sock>', "containerd's CRI socket (with --runtime containerd)", DEFAULT_CONTAINERD_ENDPOINT)
+    .option('--containerd-netns <name>', 'the network namespace containerd runs in, if not the host\'s (its streaming server is dialled there)')
+    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)");
   return addControllerFlags(command).action((flags: ServerFlags) => runServer(flags));
 }
 
@@ -193,6 +202,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
       nodeIP: flags.nodeIp ?? flags.advertiseAddress ?? clientHost,
       nodeLabels: { 'node-role.kubernetes.io/control-plane': 'true' },
       taints,
+      runtime: runtimeChoice(flags),
+      ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
       logger: log.child('kubelet'),
       timings: {
         nodeStatusUpdateMs: flags.nodeStatusUpdateFrequency,
@@ -217,6 +228,14 @@ async function runServer(flags: ServerFlags): Promise<void> {
   await compactor?.idle();
   await store.close();
   log.info('stopped');
+}
+
+function runtimeChoice(flags: ServerFlags): NodeRuntimeChoice {
+  if (flags.runtime === 'process') {
+    if (flags.containerdNetns) throw new Error('--containerd-netns needs --runtime containerd');
+    return { kind: 'process' };
+  }
+  return { kind: 'containerd', endpoint: flags.containerdEndpoint, ...(flags.containerdNetns ? { netns: flags.containerdNetns } : {}) };
 }
 
 function storageConfig(flags: ServerFlags, databasePath: string): StorageConfig {
