@@ -25,7 +25,7 @@ describe('image pull secrets', () => {
       'other.example:5000': { username: 'x', password: 'y' },
     });
     assert.deepEqual(matchPullCredentials([secret], '127.0.0.1:5000/kite/app:1'), [
-      { serverAddress: '127.0.0.1:5000', username: 'kite', password: 's3cret:with-colon', auth: b64('kite:s3cret:with-colon') },
+      { username: 'kite', password: 's3cret:with-colon', auth: b64('kite:s3cret:with-colon') },
     ]);
     assert.deepEqual(matchPullCredentials([secret], 'elsewhere.example/app:1'), []);
   });
@@ -50,7 +50,7 @@ describe('image pull secrets', () => {
       ],
     });
     const pod = { metadata: { name: 'p', namespace: 'default' }, spec: { containers: [], imagePullSecrets: [{ name: 'missing' }, { name: 'bad' }, { name: 'reg' }] } };
-    assert.deepEqual(await podPullCredentials(lookup, pod, 'reg.example/app:1'), [{ serverAddress: 'reg.example', username: 'u', password: 'p' }]);
+    assert.deepEqual(await podPullCredentials(lookup, pod, 'reg.example/app:1'), [{ username: 'u', password: 'p' }]);
     assert.deepEqual(await podPullCredentials(lookup, { ...pod, spec: { containers: [] } }, 'reg.example/app:1'), []);
   });
 });

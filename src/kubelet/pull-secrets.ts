@@ -3,7 +3,8 @@
 // kubernetes.io/dockercfg (`.dockercfg`, the entries themselves) names registries; an entry
 // matches an image when its host is the image's registry host and its path (if any) is a prefix of
 // the image's repository. The most specific match wins. Secrets that are absent or malformed are
-// skipped, as Kubernetes does.
+// skipped, as Kubernetes does. No serverAddress is sent: the match is made here, and containerd 1.6
+// pulled anonymously when given serverAddress "host:port" (test/kubelet-containerd.test.ts).
 
 import type { Pod, Secret } from 'kubernetes-types/core/v1.js';
 import type { AuthConfig } from '../runtime/runtime.js';
@@ -62,7 +63,7 @@ export function dockerConfigEntries(secret: Secret): Record<string, DockerConfig
   return cfg && typeof cfg === 'object' ? cfg : {};
 }
 
-function toAuthConfig(key: string, entry: DockerConfigEntry): AuthConfig {
+function toAuthConfig(entry: DockerConfigEntry): AuthConfig {
   let { username, password } = entry;
   if ((username === undefined || password === undefined) && entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
@@ -73,7 +74,6 @@ function toAuthConfig(key: string, entry: DockerConfigEntry): AuthConfig {
     }
   }
   return {
-    serverAddress: keyLocation(key).host,
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(entry.auth ? { auth: entry.auth } : {}),
@@ -91,7 +91,7 @@ export function matchPullCredentials(secrets: readonly Secret[], image: string):
       const at = keyLocation(key);
       if (!sameHost(at.host, target.host)) continue;
       if (at.path && target.path !== at.path && !target.path.startsWith(`${at.path}/`)) continue;
-      found.push({ specificity: at.path.length, auth: toAuthConfig(key, entry) });
+      found.push({ specificity: at.path.length, auth: toAuthConfig(entry) });
     }
   }
   // a stable sort: among equally specific entries, the secrets' order
