@@ -82,8 +82,13 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   mkdirSync(logRoot, { recursive: true });
   const host = options.hostInfo ?? (() => readHostInfo(options.dataDir));
 
+  // events go through a client of their own, as the kubelet's eventRecordQPS/eventBurst (50/100)
+  // limit them apart from its other API calls: a burst of pod events must not delay pod status
+  const eventClient = options.client
+    ? undefined
+    : RestClient.fromKubeconfig(options.kubeconfig, { clock, logger: logger.child('events-client'), overrides: { qps: 50, burst: 100 } });
   const broadcaster = new EventBroadcaster({ clock, logger: logger.child('events') });
-  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(client));
+  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(eventClient ?? client));
   const recorder = broadcaster.newRecorder({ component: 'kubelet', host: options.nodeName });
 
   const reporter = new NodeStatusReporter({
@@ -194,6 +199,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         sinkWatcher.stop();
         await broadcaster.shutdown();
         if (ownClient) client.close();
+        eventClient?.close();
       })();
       return stopping;
     },
