@@ -8,14 +8,18 @@
 // density: 10 more pods bring the node to 110 (its pod capacity), and once all 110 are Running the
 // `kite server` process — API server, scheduler and kubelet together, the kubelet is not alone —
 // is sampled from /proc for RSS and CPU over a steady 20 s. Load averages are recorded, since the
-// machine is shared. `--runtime process|containerd` runs one runtime only. Prints markdown.
+// machine is shared. For containerd, a baseline first: the same 100 pods (sandbox, then a
+// container created and started) sent straight to containerd's CRI at once, with no kubelet and no
+// API server, which bounds what the kubelet can reach on this machine.
+// `--runtime process|containerd` runs one runtime only. Prints markdown.
 
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { RestClient, resources, type Watch } from '../src/client/rest/index.js';
 import { silentLogger } from '../src/util/log.js';
+import type { ContainerRuntime, PodSandboxConfig } from '../src/runtime/runtime.js';
 import { startContainerd, type ContainerdProcess } from '../test/support/containerd-process.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from '../test/support/kite-server.js';
 import { fmt, machine, markdownTable, nowMs, summarize } from './support/stats.js';
@@ -44,6 +48,8 @@ interface Result {
   peakRssMb: number;
   cpuPercent: number;
   load: string;
+  /** containerd alone: per-pod sandbox + container start latency for the same burst, ms. */
+  baseline?: { p50: number; p99: number };
 }
 
 function pod(name: string): Pod {
@@ -124,6 +130,42 @@ async function waitNodeReady(rest: RestClient, name: string): Promise<void> {
   }
 }
 
+/** LATENCY_PODS pods sent to the CRI at once: per-pod latency from the burst's start to its container started. */
+async function criBaseline(containerd: ContainerdProcess): Promise<{ p50: number; p99: number }> {
+  const runtime: ContainerRuntime = containerd.runtime();
+  const start = nowMs();
+  const latencies = await Promise.all(
+    Array.from({ length: LATENCY_PODS }, async (_, i) => {
+      const uid = `baseline-${i}`;
+      const sandbox: PodSandboxConfig = {
+        metadata: { name: uid, namespace: NS, uid, attempt: 0 },
+        hostname: uid,
+        logDirectory: join(containerd.logRoot, uid),
+        portMappings: [],
+        labels: { 'kite.bench/baseline': 'true' },
+        annotations: {},
+        hostNetwork: false,
+        cgroupParent: containerd.cgroupParent,
+      };
+      mkdirSync(sandbox.logDirectory, { recursive: true });
+      const id = await runtime.runPodSandbox(sandbox);
+      const container = await runtime.createContainer(
+        id,
+        { metadata: { name: 'main', attempt: 0 }, image: BUSYBOX, command: ['sleep', '3600'], args: [], envs: [], mounts: [], labels: {}, annotations: {}, logPath: 'main/0.log', stdin: false, stdinOnce: false, tty: false },
+        sandbox,
+      );
+      await runtime.startContainer(container);
+      return nowMs() - start;
+    }),
+  );
+  for (const sandbox of await runtime.listPodSandbox({ labelSelector: { 'kite.bench/baseline': 'true' } })) {
+    await runtime.stopPodSandbox(sandbox.id);
+    await runtime.removePodSandbox(sandbox.id);
+  }
+  const s = summarize(latencies);
+  return { p50: s.p50, p99: s.p99 };
+}
+
 async function deletePods(rest: RestClient): Promise<void> {
   log('deleting the pods');
   const pods = rest.resource<Pod>(resources.PODS).namespace(NS);
@@ -140,12 +182,15 @@ async function run(kind: RuntimeKind): Promise<Result> {
   let containerd: ContainerdProcess | undefined;
   let server: KiteServer | undefined;
   let rest: RestClient | undefined;
+  let baseline: { p50: number; p99: number } | undefined;
   const loads: number[] = [loadavg()[0]!];
   try {
     const extraArgs = ['--node-name', NODE];
     if (kind === 'containerd') {
       containerd = await startContainerd();
       containerd.addImage({ name: BUSYBOX });
+      baseline = await criBaseline(containerd);
+      log(`containerd alone: p50 ${fmt(baseline.p50)} ms, p99 ${fmt(baseline.p99)} ms`);
       extraArgs.push('--runtime', 'containerd', '--containerd-endpoint', containerd.address, '--containerd-netns', containerd.netns, '--cgroup-root', containerd.cgroupParent);
     }
     server = await startKiteServer(join(dir, 'server'), { kubelet: true, extraArgs });
@@ -196,6 +241,7 @@ async function run(kind: RuntimeKind): Promise<Result> {
       peakRssMb: end.hwmMb,
       cpuPercent,
       load: loads.map((l) => fmt(l, 1)).join(' → '),
+      ...(baseline ? { baseline } : {}),
     };
   } finally {
     // the kubelet removes the pods' containers (process-runtime containers outlive kite server)
@@ -218,3 +264,8 @@ process.stdout.write(
     results.map((r) => [r.runtime, fmt(r.p50), fmt(r.p99), fmt(r.max), fmt(r.densitySeconds, 1), fmt(r.rssMb), fmt(r.peakRssMb), fmt(r.cpuPercent, 1), r.load]),
   ) + '\n',
 );
+for (const r of results.filter((x) => x.baseline)) {
+  process.stdout.write(
+    `\n${r.runtime} alone, the same ${LATENCY_PODS} pods sent straight to the CRI at once (no kubelet): p50 ${fmt(r.baseline!.p50)} ms, p99 ${fmt(r.baseline!.p99)} ms\n`,
+  );
+}
