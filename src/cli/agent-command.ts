@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { bootstrapKubeletCredentials, untilReachable } from '../kubelet/bootstrap/index.js';
 import { realClock } from '../util/clock.js';
 import { createLogger } from '../util/log.js';
-import { addNodeFlags, kubeletTimings, type NodeFlags } from './node-flags.js';
+import { addNodeFlags, kubeletTimings, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { defaultNodeName, parseTaints, startNodeAgent } from './node-agent.js';
 import { untilSignal } from './signals.js';
 
@@ -80,6 +80,8 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     timings: kubeletTimings(flags),
     serving: { ...credentials.serving, clientCaPem: credentials.caPem },
     kubeletPort: flags.kubeletPort,
+    runtime: runtimeChoice(flags),
+    ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
   });
   await agent.kubelet.started;
   log.info('ready', { node: nodeName, server: server.origin, kubeconfig: credentials.kubeconfig, kubeletPort: agent.kubeletPort });

@@ -1,7 +1,8 @@
-// The worker-node half that `kite server` and `kite agent` run: the process container
-// runtime under <data-dir>/runtime, a kubelet for this node and its HTTPS API (logs, exec,
-// port-forward, stats). Stopping it ends the kubelet's
-// loops and releases the runtime's hold on its processes; containers keep running.
+// The worker-node half that `kite server` and `kite agent` run: a container runtime — the process
+// runtime under <data-dir>/runtime (the default), or containerd over its CRI socket —, a kubelet
+// for this node and its HTTPS API (logs, exec, port-forward, stats). Stopping it ends the
+// kubelet's loops and releases the runtime (the process runtime's hold on its processes,
+// containerd's gRPC channel); containers keep running.
 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,9 @@ import { startKubelet, type KubeletTimings, type RunningKubelet } from '../kubel
 import { kubeletHost } from '../kubelet/kubelet-host.js';
 import { startKubeletServer, type KubeletServerTls } from '../kubelet/server/index.js';
 import { realClock } from '../util/clock.js';
+import { connectContainerdRuntime, netnsDialer } from '../runtime/containerd/index.js';
 import { createProcessRuntime } from '../runtime/process/process-runtime.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
 
 export interface NodeAgentOptions {
@@ -27,6 +30,39 @@ export interface NodeAgentOptions {
   serving: KubeletServerTls;
   /** The kubelet API port (0: any free one); it listens on the node IP. */
   kubeletPort: number;
+  /** The container runtime (default: the process runtime). */
+  runtime?: NodeRuntimeChoice;
+  /** The cgroup parent of the pods' sandboxes (the kubelet's --cgroup-root; default: the runtime's). */
+  cgroupRoot?: string;
+}
+
+/** Which container runtime the node's kubelet drives. */
+export type NodeRuntimeChoice =
+  | { kind: 'process' }
+  | {
+      kind: 'containerd';
+      /** containerd's gRPC socket (a path or unix:// URL). */
+      endpoint: string;
+      /** The network namespace containerd runs in, when not the host's: its streaming server is dialled there. */
+      netns?: string;
+    };
+
+export const RUNTIME_KINDS = ['process', 'containerd'] as const;
+
+async function openRuntime(choice: NodeRuntimeChoice, options: NodeAgentOptions): Promise<ContainerRuntime> {
+  if (choice.kind === 'containerd') {
+    return connectContainerdRuntime({
+      endpoint: choice.endpoint,
+      nodeIPs: [options.nodeIP],
+      ...(choice.netns ? { streamDialer: netnsDialer(choice.netns) } : {}),
+    });
+  }
+  return createProcessRuntime({
+    rootDir: join(options.dataDir, 'runtime'),
+    nodeIp: options.nodeIP,
+    logger: options.logger.child('runtime'),
+    ...(options.cgroupRoot ? { cgroupParent: options.cgroupRoot.replace(/^\/+/, '') } : {}),
+  });
 }
 
 export interface NodeAgent {
@@ -61,11 +97,7 @@ export const defaultNodeName = (): string => hostname().toLowerCase().replace(/[
 
 export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
   const nodeName = options.nodeName ?? defaultNodeName();
-  const runtime = await createProcessRuntime({
-    rootDir: join(options.dataDir, 'runtime'),
-    nodeIp: options.nodeIP,
-    logger: options.logger.child('runtime'),
-  });
+  const runtime = await openRuntime(options.runtime ?? { kind: 'process' }, options);
   // the kubelet API first: the Node reports its port; it asks the kubelet for pods once one runs
   let running: RunningKubelet | undefined;
   const host = kubeletHost({ nodeName, runtime, pods: () => running?.kubelet.listPods() ?? [], clock: realClock });
@@ -81,6 +113,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     nodeLabels: options.nodeLabels,
     registerWithTaints: options.taints,
     localPathProvisioner: true,
+    ...(options.cgroupRoot ? { cgroupParent: options.cgroupRoot } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
   });
   running = kubelet;

@@ -2,7 +2,9 @@
 // labels, taints, the kubelet API port, node status and Lease timings), and the value parsers
 // every command uses for ports, counts and durations.
 
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/index.js';
+import { RUNTIME_KINDS, type NodeRuntimeChoice } from './node-agent.js';
 import type { KubeletTimings } from '../kubelet/index.js';
 import { parseDuration } from '../util/duration.js';
 
@@ -46,6 +48,10 @@ export interface NodeFlags {
   nodeStatusUpdateFrequency: number;
   nodeStatusReportFrequency: number;
   nodeLeaseDurationSeconds: number;
+  runtime: 'process' | 'containerd';
+  containerdEndpoint: string;
+  containerdNetns?: string;
+  cgroupRoot?: string;
 }
 
 export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Command {
@@ -57,7 +63,20 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
     .option('--kubelet-port <port>', 'HTTPS port of the kubelet API (0: any free port)', port, 10250)
     .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
     .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
-    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40);
+    .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40)
+    .addOption(new Option('--runtime <kind>', "the kubelet's container runtime").choices([...RUNTIME_KINDS]).default('process'))
+    .option('--containerd-endpoint <sock>', "containerd's CRI socket (with --runtime containerd)", DEFAULT_CONTAINERD_ENDPOINT)
+    .option('--containerd-netns <name>', "the network namespace containerd runs in, if not the host's (its streaming server is dialled there)")
+    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)");
+}
+
+/** The runtime the flags choose. */
+export function runtimeChoice(flags: NodeFlags): NodeRuntimeChoice {
+  if (flags.runtime === 'process') {
+    if (flags.containerdNetns) throw new Error('--containerd-netns needs --runtime containerd');
+    return { kind: 'process' };
+  }
+  return { kind: 'containerd', endpoint: flags.containerdEndpoint, ...(flags.containerdNetns ? { netns: flags.containerdNetns } : {}) };
 }
 
 export function kubeletTimings(flags: NodeFlags): Partial<KubeletTimings> {

@@ -1,9 +1,10 @@
 // `kite server`: the control-plane process. Opens the cluster state store (embedded SQLite by
 // default, or etcd) with periodic compaction, creates or reuses the cluster's certificates and the
 // service-account signing key (DIR/pki/sa.key), serves the Kubernetes API over HTTPS, writes
-// DIR/admin.kubeconfig, and shuts down gracefully on SIGTERM/SIGINT. Runs the scheduler and the controller manager (each under leader election)
-// unless --disable-scheduler / --disable-controller-manager, and a kubelet for this node on the
-// process runtime unless --disable-agent.
+// DIR/admin.kubeconfig, and shuts down gracefully on SIGTERM/SIGINT. Runs the scheduler and the
+// controller manager (each under leader election) unless --disable-scheduler /
+// --disable-controller-manager, and a kubelet for this node unless --disable-agent, on the process
+// runtime or (--runtime containerd) a containerd's CRI socket.
 
 import { Command, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
@@ -23,7 +24,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
-import { addNodeFlags, duration, kubeletTimings, port, type NodeFlags } from './node-flags.js';
+import { addNodeFlags, duration, kubeletTimings, port, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
@@ -210,6 +211,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
       nodeIP,
       nodeLabels: { ...flags.nodeLabels, 'node-role.kubernetes.io/control-plane': 'true' },
       taints,
+      runtime: runtimeChoice(flags),
+      ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
       logger: log.child('kubelet'),
       timings: kubeletTimings(flags),
       serving: { ...serving, clientCaPem: pki.ca.certPem },

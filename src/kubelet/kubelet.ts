@@ -9,7 +9,7 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { parseTime } from '../api/meta.js';
 import { isNotFound } from '../api/status-predicates.js';
 import type { EventRecorder } from '../client/events/index.js';
-import type { ContainerRuntime } from '../runtime/runtime.js';
+import type { AuthConfig, ContainerRuntime } from '../runtime/runtime.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { admitPod } from './admission.js';
@@ -43,6 +43,10 @@ export interface KubeletCoreOptions {
   /** The runtime's name for containerIDs ("<name>://<id>"). */
   runtimeName: string;
   recorder?: EventRecorder;
+  /** Image pull credentials from a pod's imagePullSecrets (none if unset). */
+  pullCredentials?: (pod: Pod, image: string) => Promise<AuthConfig[]>;
+  /** The cgroup parent of the pods' sandboxes. */
+  cgroupParent?: string;
 }
 
 const RETRY_MS = 1_000;
@@ -77,6 +81,8 @@ export class Kubelet {
       logRoot: o.logRoot,
       nodeIP: o.nodeIP,
       ...(o.recorder ? { recorder: o.recorder } : {}),
+      ...(o.pullCredentials ? { pullCredentials: o.pullCredentials } : {}),
+      ...(o.cgroupParent ? { cgroupParent: o.cgroupParent } : {}),
     });
     this.lookup = new PodLookup(o.runtime, () => [...this.pods.keys()].map((uid) => this.pod(uid)!));
     this.pleg = new RelistPleg(o.runtime, o.clock, o.logger.child('pleg'), (uid) => this.workers.enqueue(uid));

@@ -20,6 +20,7 @@ import { startPodSource } from './pod-source.js';
 import { SharedInformerFactory } from '../client/informer/index.js';
 import { restLookup } from './lookup/rest-lookup.js';
 import { clusterPodHelpers } from './pod-helpers.js';
+import { podPullCredentials } from './pull-secrets.js';
 import { LocalPathProvisioner } from './volumes/local-path/index.js';
 import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
@@ -48,6 +49,8 @@ export interface KubeletOptions {
   helpers?: PodHelpers;
   /** Run this node's local-path provisioner (hostPath volumes under <dataDir>/storage for local-path claims). */
   localPathProvisioner?: boolean;
+  /** The cgroup parent of the pods' sandboxes (the kubelet's --cgroup-root; default: the runtime's). */
+  cgroupParent?: string;
   /** Host facts (default: read from this machine). */
   hostInfo?: () => HostInfo;
 }
@@ -79,8 +82,13 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   mkdirSync(logRoot, { recursive: true });
   const host = options.hostInfo ?? (() => readHostInfo(options.dataDir));
 
+  // events go through a client of their own, as the kubelet's eventRecordQPS/eventBurst (50/100)
+  // limit them apart from its other API calls: a burst of pod events must not delay pod status
+  const eventClient = options.client
+    ? undefined
+    : RestClient.fromKubeconfig(options.kubeconfig, { clock, logger: logger.child('events-client'), overrides: { qps: 50, burst: 100 } });
   const broadcaster = new EventBroadcaster({ clock, logger: logger.child('events') });
-  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(client));
+  const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(eventClient ?? client));
   const recorder = broadcaster.newRecorder({ component: 'kubelet', host: options.nodeName });
 
   const reporter = new NodeStatusReporter({
@@ -127,12 +135,13 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   nodeFactory.start();
   const currentNode = (): Node | undefined => nodeInformer.getIndexer().getByKey(options.nodeName) ?? reporter.registered;
   let onProbeResult: (uid: string) => void = () => {};
+  const lookup = restLookup(client);
   const clusterHelpers = options.helpers
     ? undefined
     : clusterPodHelpers({
         runtime,
         clock,
-        lookup: restLookup(client),
+        lookup,
         dataDir: options.dataDir,
         nodeIP: options.nodeIP,
         services: () => services.getIndexer().list(),
@@ -152,6 +161,8 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     logRoot,
     runtimeName: version.runtimeName,
     recorder,
+    pullCredentials: (pod, image) => podPullCredentials(lookup, pod, image),
+    ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
   });
   onProbeResult = (uid) => kubelet.workers.enqueue(uid);
   const provisioner = options.localPathProvisioner
@@ -188,6 +199,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         sinkWatcher.stop();
         await broadcaster.shutdown();
         if (ownClient) client.close();
+        eventClient?.close();
       })();
       return stopping;
     },

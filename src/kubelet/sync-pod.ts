@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { Quantity } from '../api/quantity.js';
-import type { ContainerRuntime, ContainerStatus, PodSandboxConfig } from '../runtime/runtime.js';
+import type { AuthConfig, ContainerRuntime, ContainerStatus, PodSandboxConfig } from '../runtime/runtime.js';
 import type { EventRecorder } from '../client/events/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -35,6 +35,10 @@ export interface SyncPodDeps {
   /** Container logs live under <logRoot>/<ns>_<name>_<uid>/<container>/<attempt>.log. */
   logRoot: string;
   nodeIP: string;
+  /** The credentials for pulling an image for a pod (its imagePullSecrets), most specific first. */
+  pullCredentials?: (pod: Pod, image: string) => Promise<AuthConfig[]>;
+  /** The cgroup parent of the pods' sandboxes (the kubelet's --cgroup-root); the runtime's default if unset. */
+  cgroupParent?: string;
 }
 
 export interface SyncPodResult {
@@ -50,7 +54,7 @@ export const isSidecar = (c: Container): boolean => c.restartPolicy === 'Always'
 
 const VOLUME_RETRY_MS = 2_000;
 
-export function sandboxConfig(pod: Pod, attempt: number, logRoot: string): PodSandboxConfig {
+export function sandboxConfig(pod: Pod, attempt: number, logRoot: string, cgroupParent?: string): PodSandboxConfig {
   const id = podIdentity(pod);
   const ports = (pod.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
   return {
@@ -69,6 +73,7 @@ export function sandboxConfig(pod: Pod, attempt: number, logRoot: string): PodSa
       [ANNOTATION_GRACE_PERIOD]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
     },
     hostNetwork: pod.spec?.hostNetwork ?? false,
+    ...(cgroupParent ? { cgroupParent } : {}),
   };
 }
 
@@ -103,12 +108,12 @@ export class PodSyncer {
       const hasRun = state.containers.length > 0;
       if (state.sandboxes.length > 0 && policy === 'Never' && hasRun) return result;
       const attempt = state.sandboxes.length > 0 ? state.sandboxes[0]!.metadata.attempt + 1 : 0;
-      const config = sandboxConfig(pod, attempt, this.d.logRoot);
+      const config = sandboxConfig(pod, attempt, this.d.logRoot, this.d.cgroupParent);
       const id = await this.d.runtime.runPodSandbox(config);
       sandbox = await this.d.runtime.podSandboxStatus(id);
       state = { ...state, sandboxes: [sandbox, ...state.sandboxes] };
     }
-    const config = sandboxConfig(pod, sandbox.metadata.attempt, this.d.logRoot);
+    const config = sandboxConfig(pod, sandbox.metadata.attempt, this.d.logRoot, this.d.cgroupParent);
     let mounted: Map<string, string>;
     try {
       mounted = await this.d.helpers.mountPod(pod);
@@ -236,7 +241,7 @@ export class PodSyncer {
       }
       try {
         this.d.recorder?.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
-        await this.d.runtime.pullImage(image, undefined, sandboxConfig);
+        await this.pull(pod, image, sandboxConfig);
         this.d.recorder?.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}"`);
         this.pullFailures.delete(pullKey);
       } catch (err) {
@@ -292,6 +297,25 @@ export class PodSyncer {
         await this.d.runtime.stopContainer(id, pod.spec?.terminationGracePeriodSeconds ?? 30);
       }
     }
+  }
+
+  /** Pulls anonymously without credentials, else with each credential in turn until one works. */
+  private async pull(pod: Pod, image: string, sandboxConfig: PodSandboxConfig): Promise<void> {
+    const credentials = (await this.d.pullCredentials?.(pod, image)) ?? [];
+    if (credentials.length === 0) {
+      await this.d.runtime.pullImage(image, undefined, sandboxConfig);
+      return;
+    }
+    let last: unknown;
+    for (const auth of credentials) {
+      try {
+        await this.d.runtime.pullImage(image, auth, sandboxConfig);
+        return;
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last;
   }
 
   /** Keeps, per container, the newest instance and the newest exited one before it (lastState, logs --previous). */

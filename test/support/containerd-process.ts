@@ -11,10 +11,9 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { createContainerdRuntime } from '../../src/runtime/containerd/index.js';
+import { createContainerdRuntime, netnsDialer } from '../../src/runtime/containerd/index.js';
 import type { ContainerRuntime } from '../../src/runtime/runtime.js';
 import { CNI_BIN_DIR, PAUSE_IMAGE, cniConfig, configToml } from './containerd-config.js';
-import { netnsDialer } from './netns-dialer.js';
 import { buildBusyboxImage, importImage, type BuiltImage, type ImageSpec } from './oci-image.js';
 import { waitUntil } from './wait-until.js';
 

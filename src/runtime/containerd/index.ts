@@ -3,3 +3,4 @@
 export { ContainerdRuntime, connectContainerdRuntime, createContainerdRuntime, DEFAULT_CONTAINERD_ENDPOINT, type ContainerdRuntimeOptions } from './containerd-runtime.js';
 export { CriCallError } from './cri-client.js';
 export { tcpDialer, type StreamDialer } from './streaming.js';
+export { netnsDialer } from './netns-dialer.js';

@@ -1,14 +1,17 @@
-// Connections into a network namespace for the test process, which itself stays in the host's:
-// each dial runs busybox nc under `nsenter --net` and wraps its stdin/stdout as one Duplex (the
-// CRI streaming server of a test containerd listens on the namespace's loopback).
+// Streaming connections into the network namespace containerd runs in, for a kubelet (or a test)
+// that itself stays in the host's: each dial runs busybox nc under `nsenter --net` and wraps its
+// stdin/stdout as one Duplex (containerd's CRI streaming server listens on that namespace's
+// loopback). Needs util-linux nsenter and a busybox with nc; `netns` is a name under /run/netns
+// or a path.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Duplex } from 'node:stream';
 
-/** A dialer for streaming URLs (host:port) inside the named network namespace. */
+/** A dialer for streaming URLs (host:port) inside the network namespace (a name or a path). */
 export function netnsDialer(netns: string): (url: URL) => Promise<Duplex> {
+  const path = netns.includes('/') ? netns : `/run/netns/${netns}`;
   return (url) => {
-    const nc = spawn('nsenter', [`--net=/run/netns/${netns}`, '/bin/busybox', 'nc', url.hostname, url.port || '80'], {
+    const nc = spawn('nsenter', [`--net=${path}`, '/bin/busybox', 'nc', url.hostname, url.port || '80'], {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     return Promise.resolve(duplexOf(nc));
