@@ -6,9 +6,9 @@
 // pods at once, a failed pod is recreated, and whenScaled: Delete removes the claims of removed pods.
 
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
-import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
 import { controllerOf } from '../src/api/meta.js';
 import { resources } from '../src/client/rest/index.js';
 import { useCluster } from './support/cluster-fixture.js';
@@ -33,14 +33,16 @@ function statefulSet(name: string, spec: Partial<NonNullable<StatefulSet['spec']
   };
 }
 
-const claimTemplate = { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+// storageClassName "" (no class, so no dynamic provisioning): the claims bind to the class-less
+// volumes the test creates up front, as a cluster without a provisioner on its nodes would need.
+const claimTemplate = { metadata: { name: 'data' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
 
 describe('StatefulSet controller against a real kite server', () => {
   const cluster = useCluster({
     name: 'sts',
     scheduler: true,
     controllers: true,
-    extraArgs: ['--controllers', 'statefulset,garbagecollector'],
+    extraArgs: ['--controllers', 'statefulset,garbagecollector,persistentvolume-binder'],
     nodes: { n1: {}, n2: {} },
   });
   const sets = () => cluster.rest.resource<StatefulSet>(resources.STATEFULSETS).namespace(NS);
@@ -50,6 +52,17 @@ describe('StatefulSet controller against a real kite server', () => {
   const k = (...args: string[]) => kubectlOk(cluster.server.kubeconfig, args);
   const rolloutStatus = (name: string) => k('rollout', 'status', `statefulset/${name}`, '--timeout=60s');
   const names = (list: { metadata?: { name?: string } }[]) => list.map((o) => o.metadata?.name ?? '').sort();
+
+  before(async () => {
+    for (let i = 0; i < 12; i++) {
+      await cluster.rest.resource<PersistentVolume>(resources.PERSISTENTVOLUMES).create({
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: `pv-${i}` },
+        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: `/tmp/kite-sts-pv-${i}` } },
+      });
+    }
+  });
 
   it('OrderedReady: creates in order, each after the previous is Ready; claims from templates; scales down in reverse keeping claims', async () => {
     const removed: string[] = [];
