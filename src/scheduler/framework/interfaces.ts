@@ -94,13 +94,25 @@ export interface FrameworkRunner {
   runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: Pod, nodeInfo: NodeInfo): Status;
 }
 
+/** A cycle's snapshot as plugins see it (framework.NodeInfoLister). */
+export interface SnapshotView {
+  list(): NodeInfo[];
+  get(name: string): NodeInfo | undefined;
+  /** The nodes holding pods with pod (anti-)affinity (all nodes when absent). */
+  havePodsWithAffinityList?(): NodeInfo[];
+  /** The nodes holding pods with required pod anti-affinity (all nodes when absent). */
+  havePodsWithRequiredAntiAffinityList?(): NodeInfo[];
+  /** Per normalized image name, how many nodes have it (ImageStateSummary.NumNodes). */
+  imageNodeCounts?(): ReadonlyMap<string, number>;
+}
+
 /** What plugins get from the framework (framework.Handle). */
 export interface Handle {
   client?: RestClient;
   clock: Clock;
   logger: Logger;
   /** The snapshot of the current cycle. */
-  snapshot(): { list(): NodeInfo[]; get(name: string): NodeInfo | undefined };
+  snapshot(): SnapshotView;
   /** Pods nominated to run on the node (status.nominatedNodeName, or a preemption of this scheduler). */
   nominatedPodsForNode?(nodeName: string): Pod[];
   /** The PodDisruptionBudgets of the cluster (from an informer). */

@@ -146,12 +146,27 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     return this.handle?.snapshot().list() ?? given;
   }
 
+  /** The nodes with pods having required anti-affinity: the snapshot's list when `nodes` is the snapshot. */
+  private nodesWithRequiredAntiAffinity(nodes: NodeInfo[]): NodeInfo[] {
+    const snap = this.handle?.snapshot();
+    if (snap?.havePodsWithRequiredAntiAffinityList && snap.list() === nodes) return snap.havePodsWithRequiredAntiAffinityList();
+    return nodes.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0);
+  }
+
+  /** All nodes with pods having (anti-)affinity, from the snapshot's list when it has one. */
+  private nodesWithAffinity(given: NodeInfo[]): NodeInfo[] {
+    const snap = this.handle?.snapshot();
+    if (snap?.havePodsWithAffinityList) return snap.havePodsWithAffinityList();
+    return this.allNodes(given).filter((ni) => ni.podsWithAffinity.length > 0);
+  }
+
   preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { status?: Status } | undefined {
     const terms = podTerms(pod);
     const podNsLabels = this.nsLabels(pod.metadata?.namespace ?? 'default');
     const s = new PreFilterState(terms);
     const hasRequired = terms.requiredAffinity.length > 0 || terms.requiredAntiAffinity.length > 0;
-    for (const ni of nodes) {
+    // Without required terms of its own, only nodes with pods having required anti-affinity matter.
+    for (const ni of hasRequired ? nodes : this.nodesWithRequiredAntiAffinity(nodes)) {
       const node = ni.node;
       if (!node) continue;
       const labels = node.metadata?.labels ?? {};
@@ -253,7 +268,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         if (v !== undefined && termMatches(t, target, nsLabels)) add(t.topologyKey, v, t.weight * mult);
       }
     };
-    for (const ni of this.allNodes(_filtered)) {
+    for (const ni of hasConstraints ? this.allNodes(_filtered) : this.nodesWithAffinity(_filtered)) {
       const labels = ni.node?.metadata?.labels;
       if (!labels || Object.keys(labels).length === 0) continue;
       for (const pi of hasConstraints ? ni.pods : ni.podsWithAffinity) {
