@@ -27,6 +27,13 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 interface State {
   total: number;
   counts: ReadonlyMap<string, number>;
+  /** The normalized image names ('' for none) of the containers of the pod PreScore saw. */
+  pod?: Pod;
+  images?: string[];
+}
+
+function podImages(pod: Pod): string[] {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => (c.image ? normalizedImageName(c.image) : ''));
 }
 
 export class ImageLocality implements PreScorePlugin, ScorePlugin {
@@ -41,25 +48,24 @@ export class ImageLocality implements PreScorePlugin, ScorePlugin {
     return { total: all.length, counts: snap?.imageNodeCounts?.() ?? imageNodeCounts(all) };
   }
 
-  preScore(state: CycleState, _pod: Pod, nodes: NodeInfo[]): Status | undefined {
-    state.write(STATE_KEY, this.compute(nodes));
+  preScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Status | undefined {
+    state.write(STATE_KEY, { ...this.compute(nodes), pod, images: podImages(pod) });
     return undefined;
   }
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const s = state.read<State>(STATE_KEY) ?? this.compute([nodeInfo]);
     const images = nodeImages(nodeInfo.node);
-    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    const names = s.pod === pod && s.images ? s.images : podImages(pod);
     let sum = 0;
-    for (const c of containers) {
-      if (!c.image) continue;
-      const name = normalizedImageName(c.image);
+    for (const name of images.size === 0 ? [] : names) {
+      if (!name) continue;
       const size = images.get(name);
       if (size === undefined) continue;
       const spread = (s.counts.get(name) ?? 1) / Math.max(s.total, 1);
       sum += Math.trunc(size * spread);
     }
-    return calculatePriority(sum, containers.length);
+    return calculatePriority(sum, names.length);
   }
 }
 

@@ -42,6 +42,7 @@ export const DEFAULT_RESOURCES: ResourceSpec[] = [
 
 /** fitsRequest: the reasons the pod does not fit the node (empty: it fits). */
 export function insufficientResources(req: Resource, nodeInfo: NodeInfo, ignored: Set<string> = new Set(), ignoredGroups: Set<string> = new Set()): InsufficientResource[] {
+  if (fitsQuickly(req, nodeInfo)) return NONE;
   const out: InsufficientResource[] = [];
   const allowedPods = nodeInfo.allocatable.allowedPodNumber;
   if (nodeInfo.pods.length + 1 > allowedPods) {
@@ -64,6 +65,21 @@ export function insufficientResources(req: Resource, nodeInfo: NodeInfo, ignored
     check(name);
   }
   return out;
+}
+
+const NONE: InsufficientResource[] = [];
+
+/** The common case without allocating: room for one more pod, and cpu/memory/storage only, all fitting. */
+function fitsQuickly(req: Resource, nodeInfo: NodeInfo): boolean {
+  if (req.scalar.size > 0) return false;
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  return (
+    nodeInfo.pods.length + 1 <= alloc.allowedPodNumber &&
+    (req.milliCPU <= 0 || req.milliCPU <= alloc.milliCPU - used.milliCPU) &&
+    (req.memory <= 0 || req.memory <= alloc.memory - used.memory) &&
+    (req.ephemeralStorage <= 0 || req.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage)
+  );
 }
 
 export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
@@ -105,14 +121,15 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const req = state.read<Resource>(PRE_SCORE_KEY) ?? podRequests(pod, true);
-    const scorer = (requested: number, allocatable: number): number => {
-      if (allocatable === 0 || requested > allocatable) return this.strategy === 'RequestedToCapacityRatio' ? this.brokenLinear(100) : 0;
-      if (this.strategy === 'LeastAllocated') return Math.trunc(((allocatable - requested) * MAX_NODE_SCORE) / allocatable);
-      if (this.strategy === 'MostAllocated') return Math.trunc((requested * MAX_NODE_SCORE) / allocatable);
-      return this.brokenLinear(Math.trunc((requested * 100) / allocatable));
-    };
-    return resourceScore(this.resources, req, nodeInfo, nodeInfo.nonZeroRequested, scorer);
+    return resourceScore(this.resources, req, nodeInfo, nodeInfo.nonZeroRequested, this.scorer);
   }
+
+  private readonly scorer = (requested: number, allocatable: number): number => {
+    if (allocatable === 0 || requested > allocatable) return this.strategy === 'RequestedToCapacityRatio' ? this.brokenLinear(100) : 0;
+    if (this.strategy === 'LeastAllocated') return Math.trunc(((allocatable - requested) * MAX_NODE_SCORE) / allocatable);
+    if (this.strategy === 'MostAllocated') return Math.trunc((requested * MAX_NODE_SCORE) / allocatable);
+    return this.brokenLinear(Math.trunc((requested * 100) / allocatable));
+  };
 
   /** RequestedToCapacityRatio's shape (scores 0–10 scaled to 0–100), linear between points. */
   private brokenLinear(utilization: number): number {
