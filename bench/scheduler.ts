@@ -172,6 +172,7 @@ async function runWorkload(w: Workload): Promise<WorkloadResult> {
     const admin = clients[0] as H2Client;
     for (const ns of w.namespaces) expect(await admin.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }), 201, 'namespace');
 
+    for (const o of w.setupObjects ?? []) expect(await admin.request('POST', o.path, o.body), 201, `setup ${o.path}`);
     log(`${w.name}: creating ${w.nodes} nodes`);
     const nodeSecs = await createNodes(clients, w);
     log(`${w.name}: creating ${w.initPods} bound pods`);

@@ -19,6 +19,8 @@ export interface Workload {
   measurePod(name: string): { namespace: string; pod: Manifest };
   /** churn (mode recreate, every intervalMs): the objects made each round (and deleted the next). */
   churn?: { intervalMs: number; objects(round: number): { path: string; body: Manifest }[] };
+  /** Objects created before the nodes (POST path, body). */
+  setupObjects?: { path: string; body: Manifest }[];
   /** Also drain a backlog with the scheduler alone (SchedulingBasic's second pass). */
   backlog?: boolean;
 }
@@ -66,13 +68,15 @@ function podTopologySpreading(name: string, namespace: string): Manifest {
   return withSpec(podDefault(name, namespace), { color: 'blue' }, { topologySpreadConstraints });
 }
 
-/** templates/pod-high-priority-large-cpu.yaml: priority 10, cpu 9 (fits no 4-cpu node). */
+/** templates/pod-high-priority-large-cpu.yaml: priority 10, cpu 9 (fits no 4-cpu node). The spec's
+ *  integer priority is given through a PriorityClass, since Kite's Priority admission (as
+ *  kube-apiserver's) rejects a bare spec.priority. */
 function podHighPriorityLargeCpu(name: string, namespace: string): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace },
-    spec: { priority: 10, containers: [{ name: 'pause', image: PAUSE, ports: [{ containerPort: 80 }], resources: { requests: { cpu: '9', memory: '500Mi' } } }] },
+    spec: { priorityClassName: 'bench-high', containers: [{ name: 'pause', image: PAUSE, ports: [{ containerPort: 80 }], resources: { requests: { cpu: '9', memory: '500Mi' } } }] },
   };
 }
 
@@ -128,6 +132,7 @@ export function workloads(quick: boolean): Workload[] {
       initPod: (name, node) => ({ namespace: 'sched-bench', pod: podDefault(name, 'sched-bench', node) }),
       measurePods: scale(2000),
       measurePod: (name) => ({ namespace: 'sched-bench', pod: podDefault(name, 'sched-bench') }),
+      setupObjects: [{ path: '/apis/scheduling.k8s.io/v1/priorityclasses', body: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'bench-high' }, value: 10 } }],
       churn: {
         intervalMs: 1000,
         objects: (round) => [

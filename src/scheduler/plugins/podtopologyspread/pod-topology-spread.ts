@@ -92,14 +92,35 @@ export function countMatching(pods: PodInfo[], selector: Selector, namespace: st
 }
 
 class PreFilterState implements StateData {
+  /** Per constraint, the smallest count over its domains (kube's criticalPaths), computed on use. */
+  private mins: (number | undefined)[] = [];
+
   constructor(
     readonly constraints: Constraint[],
-    /** Per constraint: domain value → matching pods. */
+    /** Per constraint: domain value → matching pods. Change only through bump(). */
     readonly counts: Map<string, number>[],
   ) {}
   clone(): PreFilterState {
     return new PreFilterState(this.constraints, this.counts.map((m) => new Map(m)));
   }
+  bump(i: number, domain: string, delta: number): void {
+    this.counts[i]!.set(domain, (this.counts[i]!.get(domain) ?? 0) + delta);
+    this.mins[i] = undefined;
+  }
+  min(i: number): number {
+    let m = this.mins[i];
+    if (m === undefined) {
+      m = 2147483647;
+      for (const v of this.counts[i]!.values()) if (v < m) m = v;
+      this.mins[i] = m;
+    }
+    return m;
+  }
+}
+
+/** Whether the pod has node selection of its own (else nodeAffinityPolicy Honor admits every node). */
+function hasNodeSelection(pod: Pod): boolean {
+  return Object.keys(pod.spec?.nodeSelector ?? {}).length > 0 || !!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
 }
 
 interface PreScoreState {
@@ -135,8 +156,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     return defaults.map((c) => toConstraint(c, pod, sel));
   }
 
-  private included(c: Constraint, pod: Pod, ni: NodeInfo): boolean {
-    if (c.nodeAffinityPolicyHonor && !requiredMatches(pod, ni)) return false;
+  private included(c: Constraint, pod: Pod, ni: NodeInfo, selects = true): boolean {
+    if (c.nodeAffinityPolicyHonor && selects && !requiredMatches(pod, ni)) return false;
     if (c.nodeTaintsPolicyHonor && findUntoleratedTaint(ni.node?.spec?.taints, pod.spec?.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) return false;
     return true;
   }
@@ -146,14 +167,16 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     if (constraints.length === 0) return { status: Status.skip() };
     const ns = pod.metadata?.namespace ?? 'default';
     const counts = constraints.map(() => new Map<string, number>());
+    const selects = hasNodeSelection(pod);
     for (const ni of nodes) {
       const labels = ni.node?.metadata?.labels;
       if (!labels || !nodeHasAllKeys(labels, constraints)) continue;
-      constraints.forEach((c, i) => {
-        if (!this.included(c, pod, ni)) return;
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i]!;
+        if (!this.included(c, pod, ni, selects)) continue;
         const v = labels[c.topologyKey]!;
-        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countMatching(ni.pods, c.selector, ns));
-      });
+        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + (ni.pods.length === 0 ? 0 : countMatching(ni.pods, c.selector, ns)));
+      }
     }
     state.write(PRE_FILTER_KEY, new PreFilterState(constraints, counts));
     return undefined;
@@ -177,8 +200,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const otherLabels = other.metadata?.labels ?? {};
     s.constraints.forEach((c, i) => {
       if (!this.included(c, pod, nodeInfo) || !c.selector.matches(otherLabels)) return;
-      const v = labels[c.topologyKey]!;
-      s.counts[i]!.set(v, (s.counts[i]!.get(v) ?? 0) + delta);
+      s.bump(i, labels[c.topologyKey]!, delta);
     });
     return undefined;
   }
@@ -195,8 +217,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       const v = labels[c.topologyKey];
       if (v === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
       const domains = s.counts[i]!;
-      let min = domains.size === 0 ? 2147483647 : Math.min(...domains.values());
-      if (domains.size < c.minDomains) min = 0;
+      const min = domains.size < c.minDomains ? 0 : s.min(i);
       const self = c.selector.matches(podLabels) ? 1 : 0;
       const skew = (domains.get(v) ?? 0) + self - min;
       if (skew > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
