@@ -19,6 +19,23 @@ export interface Plugin {
   readonly name: string;
 }
 
+/** What a queueing hint says about a parked pod after an event (framework.QueueingHint). */
+export type QueueingHint = 'Queue' | 'QueueSkip';
+
+/** A cluster event (queue/scheduling-queue.ts ClusterEvent) and, optionally, a hint deciding per pod. */
+export interface ClusterEventWithHint {
+  event: string;
+  hint?(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint;
+}
+
+/**
+ * EnqueueExtensions: the events that may make a pod this plugin rejected schedulable. A plugin
+ * without it counts as registered for every event, as in kube-scheduler.
+ */
+export interface EnqueueExtensions {
+  eventsToRegister(): ClusterEventWithHint[];
+}
+
 /** PreFilter may narrow the nodes to consider (undefined: all nodes). */
 export interface PreFilterResult {
   nodeNames?: Set<string>;

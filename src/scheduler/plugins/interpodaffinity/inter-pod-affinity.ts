@@ -11,7 +11,7 @@
 import type { Pod, PodAffinityTerm, WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
 import { selectorFromLabelSelector, type Selector } from '../../../api/labels/index.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 
@@ -128,8 +128,13 @@ interface PreScoreState {
   topologyScore: Map<string, Map<string, number>>;
 }
 
-export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  /** Assigned pods coming, changing or going, and nodes added or changed (labels). */
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [{ event: 'AssignedPodAdd' }, { event: 'AssignedPodUpdate' }, { event: 'AssignedPodDelete' }, { event: 'NodeAdd' }, { event: 'NodeUpdate' }];
+  }
   readonly hardPodAffinityWeight: number;
   readonly ignorePreferredTermsOfExistingPods: boolean;
   private readonly nsLabels: NamespaceLabels;

@@ -5,7 +5,7 @@
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, Resource, podRequests } from '../../framework/resource.js';
 import { Status } from '../../framework/status.js';
@@ -82,8 +82,13 @@ function fitsQuickly(req: Resource, nodeInfo: NodeInfo): boolean {
   );
 }
 
-export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  /** Freed room (an assigned pod deleted), a new node, or a node whose allocatable may have grown. */
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [{ event: 'AssignedPodDelete' }, { event: 'NodeAdd' }, { event: 'NodeUpdate' }];
+  }
   private readonly ignored: Set<string>;
   private readonly ignoredGroups: Set<string>;
   private readonly strategy: ScoringStrategyType;

@@ -16,7 +16,7 @@ import type { Pod, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js'
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { selectorFromLabelSelector, type Selector } from '../../../api/labels/index.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo, PodInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 import { findUntoleratedTaint } from '../helper/taints.js';
@@ -130,8 +130,13 @@ interface PreScoreState {
   weights: number[];
 }
 
-export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  /** Assigned pods coming, changing or going, and nodes added or changed (labels). */
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [{ event: 'AssignedPodAdd' }, { event: 'AssignedPodUpdate' }, { event: 'AssignedPodDelete' }, { event: 'NodeAdd' }, { event: 'NodeUpdate' }];
+  }
   readonly defaultConstraints: TopologySpreadConstraint[];
   readonly systemDefaulted: boolean;
 
