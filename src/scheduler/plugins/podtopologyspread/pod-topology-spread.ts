@@ -41,6 +41,8 @@ const PRE_SCORE_KEY = `PreScore${NAME}`;
 export type DefaultSelector = (pod: Pod) => LabelSelector | undefined;
 
 interface Constraint {
+  /** The selector and namespace as text: the key of the per-NodeInfo counts (countOn). */
+  countKey?: string;
   maxSkew: number;
   topologyKey: string;
   selector: Selector;
@@ -78,6 +80,14 @@ function toConstraint(c: TopologySpreadConstraint, pod: Pod, selectorOverride?: 
 
 function nodeHasAllKeys(labels: Record<string, string>, cs: Constraint[]): boolean {
   return cs.every((c) => labels[c.topologyKey] !== undefined);
+}
+
+/** Matching pods on a node, memoized on the NodeInfo: snapshot NodeInfos that did not change since
+ *  the last cycle are the same objects, so their pods are not walked again. */
+function countOn(ni: NodeInfo, c: Constraint, namespace: string): number {
+  if (ni.pods.length === 0) return 0;
+  const key = (c.countKey ??= `${NAME}\u0000${namespace}\u0000${c.selector.toString()}\u0000${c.selector.matchesNothing}`);
+  return ni.memoized(key, () => countMatching(ni.pods, c.selector, namespace));
 }
 
 /** countPodsMatchSelector: same namespace, not terminating, labels match. */
@@ -173,14 +183,17 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const ns = pod.metadata?.namespace ?? 'default';
     const counts = constraints.map(() => new Map<string, number>());
     const selects = hasNodeSelection(pod);
-    for (const ni of nodes) {
+    const checkIncluded = constraints.map((c) => (c.nodeAffinityPolicyHonor && selects) || c.nodeTaintsPolicyHonor);
+    nodes: for (const ni of nodes) {
       const labels = ni.node?.metadata?.labels;
-      if (!labels || !nodeHasAllKeys(labels, constraints)) continue;
+      if (!labels) continue;
+      for (const c of constraints) if (labels[c.topologyKey] === undefined) continue nodes;
       for (let i = 0; i < constraints.length; i++) {
         const c = constraints[i]!;
-        if (!this.included(c, pod, ni, selects)) continue;
+        if (checkIncluded[i] && !this.included(c, pod, ni, selects)) continue;
         const v = labels[c.topologyKey]!;
-        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + (ni.pods.length === 0 ? 0 : countMatching(ni.pods, c.selector, ns)));
+        const m = counts[i]!;
+        m.set(v, (m.get(v) ?? 0) + countOn(ni, c, ns));
       }
     }
     state.write(PRE_FILTER_KEY, new PreFilterState(constraints, counts));
