@@ -1,55 +1,32 @@
-// `npm run bench -- scheduler`: kube's scheduler_perf SchedulingBasic against a running
-// `kite server --disable-scheduler` with simulated nodes (Node objects only: allocatable cpu 4,
-// memory 32Gi, pods 110, Ready=True, hostname and zone labels over 3 zones) and Kite's scheduler
-// started in this process (startScheduler, no leader election, no client-side rate limit):
-// 5,000 nodes, 1,000 pods already bound (created with spec.nodeName, untimed), then 10,000 pods
-// created by 16 HTTP/2 clients while the scheduler runs, as scheduler_perf does. Throughput is
-// sampled every second from scheduler_schedule_attempts_total{result="scheduled"} (pods whose
-// binding completed); cycle times come from the scheduler's own histograms. A second pass
-// measures the scheduler alone on a backlog: the scheduler is stopped, 10,000 more pods are
-// created, and a new scheduler (fresh informers) drains them. `--quick`: 500 nodes, 1,000 pods.
-// Prints a markdown table for docs/benchmarks.md.
+// `npm run bench -- scheduler [WORKLOAD ...|all] [--quick]`: kube's scheduler_perf workloads
+// (bench/support/scheduler-workloads.ts: SchedulingBasic — the default —, SchedulingPodAntiAffinity,
+// TopologySpreading, SchedulingWithMixedChurn) against a running `kite server --disable-scheduler`
+// with simulated nodes (Node objects only: allocatable cpu 4, memory 32Gi, pods 110, Ready=True,
+// hostname and zone labels) and Kite's scheduler started in this process (startScheduler, no
+// leader election, no client-side rate limit). Each workload gets a fresh server: nodes, the init
+// pods created already bound (untimed), then the measured pods created by 16 HTTP/2 clients while
+// the scheduler runs, as scheduler_perf does (with churn beside it for SchedulingWithMixedChurn).
+// Throughput is sampled every second from scheduler_schedule_attempts_total{result="scheduled"}
+// (pods whose binding completed); cycle times come from the scheduler's own histograms.
+// SchedulingBasic also measures the scheduler alone on a backlog: the scheduler is stopped, as many
+// pods again are created, and a new scheduler (fresh informers) drains them. `--quick`: 500 nodes,
+// a tenth of the pods. Prints a markdown table for docs/benchmarks.md.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../src/client/rest/index.js';
 import { SchedulerMetrics, startScheduler, type RunningScheduler } from '../src/scheduler/index.js';
 import { silentLogger } from '../src/util/log.js';
 import { startKite } from '../test/support/kite-process.js';
 import { H2Client } from './support/h2-client.js';
+import { NODE_CAPACITY, nodeManifest, workloads, type Workload } from './support/scheduler-workloads.js';
 import { fmt, machine, markdownTable, nowMs, percentile } from './support/stats.js';
 
-const quick = process.argv.includes('--quick');
-const N = {
-  nodes: quick ? 500 : 5000,
-  initPods: quick ? 100 : 1000,
-  pods: quick ? 1000 : 10_000,
-  clients: 16,
-  zones: 3,
-};
-const NS = 'sched-bench';
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const CLIENTS = 16;
 const log = (m: string) => process.stderr.write(`[scheduler] ${m}\n`);
-
-/** scheduler_perf's templates/pod-default.yaml. */
-function pod(name: string, nodeName?: string): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NS, labels: { app: 'bench' } },
-    spec: {
-      ...(nodeName ? { nodeName } : {}),
-      containers: [
-        {
-          name: 'pause',
-          image: 'registry.k8s.io/pause:3.10',
-          ports: [{ containerPort: 80 }],
-          resources: { limits: { cpu: '100m', memory: '500Mi' }, requests: { cpu: '100m', memory: '500Mi' } },
-        },
-      ],
-    },
-  };
-}
 
 async function parallel(clients: H2Client[], count: number, op: (client: H2Client, i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -133,36 +110,77 @@ async function measure(label: string, metrics: SchedulerMetrics, target: number,
   };
 }
 
-async function main(): Promise<void> {
+async function createNodes(clients: H2Client[], w: Workload): Promise<number> {
+  const t0 = nowMs();
+  await parallel(clients, w.nodes, async (c, i) => {
+    const name = `node-${i}`;
+    expect(await c.request('POST', '/api/v1/nodes', nodeManifest(name, w.zones[i % w.zones.length]!)), 201, 'node create');
+    const status = { capacity: NODE_CAPACITY, allocatable: NODE_CAPACITY, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'simulated' }] };
+    expect(await c.request('PATCH', `/api/v1/nodes/${name}/status`, { status }, { 'content-type': 'application/merge-patch+json' }), 200, 'node status');
+  });
+  return (nowMs() - t0) / 1000;
+}
+
+/** churn, mode recreate: every interval, delete what the last round made and make a new set. */
+function startChurn(client: H2Client, w: Workload): { stop(): Promise<number> } {
+  if (!w.churn) return { stop: async () => 0 };
+  const churn = w.churn;
+  let round = 0;
+  let previous: string[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const t = nowMs();
+      for (const path of previous) await client.request('DELETE', path);
+      previous = [];
+      for (const o of churn.objects(round)) {
+        const r = await client.request('POST', o.path, o.body);
+        expect(r, 201, `churn ${o.path}`);
+        previous.push(`${o.path}/${(o.body['metadata'] as { name: string }).name}`);
+      }
+      round++;
+      const wait = churn.intervalMs - (nowMs() - t);
+      if (wait > 0 && !stopped) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return round;
+    },
+  };
+}
+
+interface WorkloadResult {
+  workload: Workload;
+  setup: string;
+  rows: Measured[];
+}
+
+async function runWorkload(w: Workload): Promise<WorkloadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kite-bench-sched-'));
   const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount']);
-  const results: Measured[] = [];
+  const rows: Measured[] = [];
   let setup = '';
   let running: RunningScheduler | undefined;
   let rest: RestClient | undefined;
   try {
     const ready = await server.waitFor(/ready/, 60_000);
     const url = /url="([^"]+)"/.exec(ready)?.[1] as string;
-    const clients = Array.from({ length: N.clients }, () => new H2Client(url, dir));
+    const clients = Array.from({ length: CLIENTS }, () => new H2Client(url, dir));
     const admin = clients[0] as H2Client;
-    expect(await admin.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }), 201, 'namespace');
+    for (const ns of w.namespaces) expect(await admin.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }), 201, 'namespace');
 
-    log(`creating ${N.nodes} nodes`);
-    const t0 = nowMs();
-    const capacity = { cpu: '4', memory: '32Gi', pods: '110' };
-    await parallel(clients, N.nodes, async (c, i) => {
-      const name = `node-${i}`;
-      const labels = { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': `zone-${i % N.zones}` };
-      expect(await c.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, spec: {} }), 201, 'node create');
-      const status = { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'simulated' }] };
-      expect(await c.request('PATCH', `/api/v1/nodes/${name}/status`, { status }, { 'content-type': 'application/merge-patch+json' }), 200, 'node status');
+    for (const o of w.setupObjects ?? []) expect(await admin.request('POST', o.path, o.body), 201, `setup ${o.path}`);
+    log(`${w.name}: creating ${w.nodes} nodes`);
+    const nodeSecs = await createNodes(clients, w);
+    log(`${w.name}: creating ${w.initPods} bound pods`);
+    await parallel(clients, w.initPods, async (c, i) => {
+      const { namespace, pod } = w.initPod(`init-${i}`, `node-${(i * 7) % w.nodes}`);
+      expect(await c.request('POST', `/api/v1/namespaces/${namespace}/pods`, pod), 201, 'init pod');
     });
-    const nodeSecs = (nowMs() - t0) / 1000;
-    log(`creating ${N.initPods} bound pods`);
-    await parallel(clients, N.initPods, async (c, i) => {
-      expect(await c.request('POST', `/api/v1/namespaces/${NS}/pods`, pod(`init-${i}`, `node-${(i * 7) % N.nodes}`)), 201, 'init pod');
-    });
-    setup = `${fmt(N.nodes)} nodes (create + status) in ${fmt(nodeSecs, 1)} s`;
+    setup = `${fmt(w.nodes)} nodes (create + status) in ${fmt(nodeSecs, 1)} s`;
 
     const kubeconfig = join(dir, 'admin.kubeconfig');
     const start = async (metrics: SchedulerMetrics) => {
@@ -178,33 +196,40 @@ async function main(): Promise<void> {
       running = undefined;
     };
 
-    // 1. SchedulingBasic as scheduler_perf runs it: pods created while the scheduler runs.
+    // Pods created while the scheduler runs, as scheduler_perf does (churn beside it, if any).
     const metrics = new SchedulerMetrics();
     await start(metrics);
-    log(`SchedulingBasic: creating ${N.pods} pods with ${N.clients} clients while scheduling`);
-    results.push(
-      await measure('SchedulingBasic (pods created while scheduling)', metrics, N.pods, () =>
-        parallel(clients, N.pods, async (c, i) => {
-          expect(await c.request('POST', `/api/v1/namespaces/${NS}/pods`, pod(`p-${i}`)), 201, 'pod create');
-        }),
-      ),
+    const churn = startChurn(clients[CLIENTS - 1] as H2Client, w);
+    log(`${w.name}: creating ${w.measurePods} pods with ${CLIENTS} clients while scheduling`);
+    const creators = w.churn ? clients.slice(0, CLIENTS - 1) : clients;
+    const row = await measure(`${w.name} (pods created while scheduling)`, metrics, w.measurePods, () =>
+      parallel(creators, w.measurePods, async (c, i) => {
+        const { namespace, pod } = w.measurePod(`p-${i}`);
+        expect(await c.request('POST', `/api/v1/namespaces/${namespace}/pods`, pod), 201, 'pod create');
+      }),
     );
+    const rounds = await churn.stop();
+    if (w.churn) row.label += ` — ${fmt(rounds)} churn rounds (a node, a priority-10 pod asking cpu 9, a service; recreated every ${w.churn.intervalMs} ms)`;
+    rows.push(row);
     await running!.scheduler()?.idle();
     await stop();
 
-    // 2. The scheduler alone on a backlog of pending pods.
-    log(`backlog: creating ${N.pods} pending pods with no scheduler running`);
-    await parallel(clients, N.pods, async (c, i) => {
-      expect(await c.request('POST', `/api/v1/namespaces/${NS}/pods`, pod(`b-${i}`)), 201, 'pod create');
-    });
-    const metrics2 = new SchedulerMetrics();
-    const syncStart = nowMs();
-    await start(metrics2);
-    const sync = (nowMs() - syncStart) / 1000;
-    const backlog = await measure('backlog of pending pods, scheduler alone (after cache sync)', metrics2, N.pods);
-    backlog.label += ` — cache sync of ${fmt(N.nodes + N.initPods + 2 * N.pods)} objects took ${fmt(sync, 1)} s, not counted`;
-    results.push(backlog);
-    await stop();
+    if (w.backlog) {
+      // The scheduler alone on a backlog of pending pods.
+      log(`${w.name}: backlog: creating ${w.measurePods} pending pods with no scheduler running`);
+      await parallel(clients, w.measurePods, async (c, i) => {
+        const { namespace, pod } = w.measurePod(`b-${i}`);
+        expect(await c.request('POST', `/api/v1/namespaces/${namespace}/pods`, pod), 201, 'pod create');
+      });
+      const metrics2 = new SchedulerMetrics();
+      const syncStart = nowMs();
+      await start(metrics2);
+      const sync = (nowMs() - syncStart) / 1000;
+      const backlog = await measure(`${w.name}: backlog of pending pods, scheduler alone (after cache sync)`, metrics2, w.measurePods);
+      backlog.label += ` — cache sync of ${fmt(w.nodes + w.initPods + 2 * w.measurePods)} objects took ${fmt(sync, 1)} s, not counted`;
+      rows.push(backlog);
+      await stop();
+    }
     for (const c of clients) c.close();
   } finally {
     await running?.stop().catch(() => {});
@@ -212,10 +237,32 @@ async function main(): Promise<void> {
     await server.exited;
     rmSync(dir, { recursive: true, force: true });
   }
+  return { workload: w, setup, rows };
+}
 
-  process.stdout.write(`\nCommand: \`npm run bench -- scheduler${quick ? ' --quick' : ''}\`\nMachine: ${machine()}\n`);
-  process.stdout.write(`Workload: SchedulingBasic — ${fmt(N.nodes)} nodes (cpu 4, memory 32Gi, pods 110, ${N.zones} zones), ${fmt(N.initPods)} pods already bound, ${fmt(N.pods)} pods measured (100m / 500Mi each); setup: ${setup}\n\n`);
-  const rows = results.map((r) => [
+async function main(): Promise<void> {
+  const all = workloads(quick);
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const chosen = names.includes('all') ? all : names.length === 0 ? all.filter((w) => w.name === 'SchedulingBasic') : names.map((n) => all.find((w) => w.name === n) ?? n);
+  const unknown = chosen.filter((w): w is string => typeof w === 'string');
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown workload(s) ${unknown.join(', ')}; one of: ${all.map((w) => w.name).join(', ')}, all\n`);
+    process.exit(2);
+  }
+  const results: WorkloadResult[] = [];
+  const load: number[][] = [];
+  const sampler = setInterval(() => load.push(loadavg()), 5000);
+  for (const w of chosen as Workload[]) results.push(await runWorkload(w));
+  clearInterval(sampler);
+
+  const loads = load.map((l) => l[0]!);
+  process.stdout.write(`\nCommand: \`npm run bench -- scheduler ${names.join(' ')}${quick ? ' --quick' : ''}\`\nMachine: ${machine()}\n`);
+  if (loads.length > 0) process.stdout.write(`Load average (1 min) during the run: min ${fmt(Math.min(...loads), 1)}, mean ${fmt(loads.reduce((a, b) => a + b, 0) / loads.length, 1)}, max ${fmt(Math.max(...loads), 1)}\n`);
+  for (const r of results) {
+    const w = r.workload;
+    process.stdout.write(`\n${w.name}: ${fmt(w.nodes)} nodes (cpu 4, memory 32Gi, pods 110; zones ${w.zones.join(', ')}), ${fmt(w.initPods)} pods already bound, ${fmt(w.measurePods)} pods measured; setup: ${r.setup}\n`);
+  }
+  const rows = results.flatMap((r) => r.rows).map((r) => [
     r.label,
     fmt(r.pods),
     fmt(r.avg),
@@ -228,10 +275,12 @@ async function main(): Promise<void> {
     fmt(r.seconds, 1),
   ]);
   process.stdout.write(
-    markdownTable(
-      ['run', 'pods', 'avg pods/s', 'p50 pods/s (1 s samples)', 'p99 pods/s (1 s samples)', 'pod creates/s (16 clients)', 'avg scheduling algorithm, ms', 'avg attempt incl. binding, ms', 'attempts', 'seconds'],
-      rows,
-    ) + '\n',
+    '\n' +
+      markdownTable(
+        ['run', 'pods', 'avg pods/s', 'p50 pods/s (1 s samples)', 'p99 pods/s (1 s samples)', 'pod creates/s', 'avg scheduling algorithm, ms', 'avg attempt incl. binding, ms', 'attempts', 'seconds'],
+        rows,
+      ) +
+      '\n',
   );
 }
 

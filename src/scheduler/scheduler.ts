@@ -21,7 +21,8 @@ import type { Handle, NodeScore, Registry, VolumeListers } from './framework/int
 import { podKey, podName, type NodeInfo } from './framework/node-info.js';
 import { Code, Status } from './framework/status.js';
 import { FitError, type Diagnosis } from './fit-error.js';
-import { ClusterEvent, SchedulingQueue, type QueuedPodInfo } from './queue/scheduling-queue.js';
+import { ClusterEvent, SchedulingQueue, type ClusterEventName, type QueuedPodInfo } from './queue/scheduling-queue.js';
+import { worthRequeuing } from './queueing-hints.js';
 import { Nominator } from './queue/nominator.js';
 import type { RestClient } from '../client/rest/index.js';
 import type { SchedulerMetricsSink } from './metrics.js';
@@ -163,7 +164,7 @@ export class Scheduler {
       if (!assigned(oldPod)) this.queue.delete(newPod);
       if (terminal(newPod)) {
         this.cache.removePod(newPod);
-        this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete);
+        this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete, this.hinted(ClusterEvent.AssignedPodDelete, newPod, undefined));
       } else this.cache.updatePod(oldPod, newPod);
       return;
     }
@@ -179,7 +180,7 @@ export class Scheduler {
   onPodDelete(pod: Pod): void {
     if (assigned(pod)) {
       this.cache.removePod(pod);
-      this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete);
+      this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete, this.hinted(ClusterEvent.AssignedPodDelete, pod, undefined));
       return;
     }
     this.nominator.delete(pod);
@@ -189,16 +190,21 @@ export class Scheduler {
 
   onNodeAdd(node: Node): void {
     this.cache.addNode(node);
-    this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.NodeAdd);
+    this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.NodeAdd, this.hinted(ClusterEvent.NodeAdd, undefined, node));
   }
 
   onNodeUpdate(oldNode: Node, newNode: Node): void {
     this.cache.updateNode(oldNode, newNode);
-    if (nodeSchedulingPropertiesChanged(oldNode, newNode)) this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.NodeUpdate);
+    if (nodeSchedulingPropertiesChanged(oldNode, newNode)) this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.NodeUpdate, this.hinted(ClusterEvent.NodeUpdate, oldNode, newNode));
   }
 
   onNodeDelete(node: Node): void {
     this.cache.removeNode(node);
+  }
+
+  /** The queueing-hint filter for an event (queueing-hints.ts). */
+  private hinted(event: ClusterEventName, oldObj: unknown, newObj: unknown): (info: QueuedPodInfo) => boolean {
+    return worthRequeuing((info) => this.frameworks.get(info.pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME), event, oldObj, newObj);
   }
 
   // ---- running ----
@@ -255,6 +261,8 @@ export class Scheduler {
     } catch (err) {
       let status: Status;
       let nominated = '';
+      // The plugins that rejected it decide which events bring it back (queueing hints).
+      info.unschedulablePlugins = err instanceof FitError ? new Set(err.diagnosis.unschedulablePlugins) : new Set();
       if (err instanceof FitError) {
         if (fwk.hasPostFilterPlugins()) {
           const pf = fwk.runPostFilterPlugins(state, pod, err.diagnosis.nodeToStatus);
@@ -301,7 +309,7 @@ export class Scheduler {
       fwk.runReservePluginsUnreserve(state, assumed, node);
       this.cache.forgetPod(assumed);
       // The freed space may let other pods fit (kube-scheduler's MoveAllToActiveOrBackoffQueue here).
-      this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete);
+      this.queue.moveAllToActiveOrBackoffQueue(ClusterEvent.AssignedPodDelete, this.hinted(ClusterEvent.AssignedPodDelete, assumed, undefined));
       this.handleSchedulingFailure(fwk, info, status, cycle, '', start);
     };
     const permit = await fwk.waitOnPermit(assumed);

@@ -13,7 +13,7 @@ import { runElected, type LeaderElectionOptions } from '../client/leaderelection
 import { resources, type RestClient } from '../client/rest/index.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { loadConfiguration, resolveConfiguration, type SchedulerConfiguration } from './framework/config.js';
+import { DEFAULT_CLIENT_BURST, DEFAULT_CLIENT_QPS, loadConfiguration, resolveConfiguration, type SchedulerConfiguration } from './framework/config.js';
 import type { Registry } from './framework/interfaces.js';
 import { podKey } from './framework/node-info.js';
 import { inTreeRegistry } from './plugins/registry.js';
@@ -82,8 +82,9 @@ export async function startScheduler(options: StartSchedulerOptions): Promise<Ru
   const profiles = resolveConfiguration(cfg);
   const registry = options.registry ?? inTreeRegistry();
   const metrics = options.metrics ?? new SchedulerMetrics();
-  // kube-scheduler's --kube-api-qps 50 / --kube-api-burst 100: binding is one request per pod.
-  const base = await startComponentBase({ ...options, clock, metrics: metrics.registry, clientOverrides: { qps: 50, burst: 100 } });
+  // An own client gets clientConnection's limits (kube-scheduler's 50/100), not the REST client's 5/10.
+  const clientOverrides = { qps: cfg.clientConnection?.qps ?? DEFAULT_CLIENT_QPS, burst: cfg.clientConnection?.burst ?? DEFAULT_CLIENT_BURST };
+  const base = await startComponentBase({ ...options, clock, metrics: metrics.registry, clientOverrides });
   const client = base.client;
   const recorder = base.recorder('default-scheduler');
 

@@ -1,14 +1,20 @@
 // The scheduler cache (internal/cache): nodes and the pods bound to them, as NodeInfos, plus
 // "assumed" pods — placed by the scheduler, binding in flight — that count against their node
 // until the informer shows the binding (then they are confirmed) or, once binding finished, a
-// TTL passes without it (then they expire). snapshot() gives each cycle a consistent view,
-// cloning only the NodeInfos that changed since the last one.
+// TTL passes without it (then they expire). snapshot() gives each cycle a consistent view, built
+// as kube-scheduler's UpdateSnapshot does: only the NodeInfos changed since the last snapshot's
+// generation are cloned (found by walking node-list.ts from its head), and the node list and the
+// affinity node lists are rebuilt only when nodes come or go or a node starts or stops holding
+// pods with (anti-)affinity; otherwise the previous list is copied with the changed entries
+// replaced, so earlier snapshots stay as they were.
 
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import { NodeInfo, podKey, podName } from '../framework/node-info.js';
-import { Snapshot } from './snapshot.js';
+import { nodeImages } from '../framework/images.js';
+import { podKey, podName, type NodeInfo } from '../framework/node-info.js';
+import { NodeList } from './node-list.js';
+import { Snapshot, indexOf, positions } from './snapshot.js';
 
 interface PodState {
   pod: Pod;
@@ -20,14 +26,16 @@ interface PodState {
 export const DEFAULT_ASSUMED_POD_TTL_MS = 30_000;
 
 export class SchedulerCache {
-  private readonly nodes = new Map<string, NodeInfo>();
+  private readonly nodes = new NodeList();
   private readonly pods = new Map<string, PodState>();
   private readonly clock: Clock;
   private readonly ttlMs: number;
   private readonly logger: Logger | undefined;
-  private generation = 0;
-  private readonly snapshotState = new Map<string, { generation: number; info: NodeInfo }>();
-  private readonly nodeGenerations = new Map<string, number>();
+  private lastSnapshot = new Snapshot([], new Map(), [], [], 0);
+  /** The NodeInfo clones of the last snapshot, by name. */
+  private readonly clones = new Map<string, NodeInfo>();
+  /** A NodeInfo gained or lost its Node (or was deleted) since the last snapshot. */
+  private nodeSetChanged = false;
 
   constructor(options: { clock: Clock; assumedPodTtlMs?: number; logger?: Logger }) {
     this.clock = options.clock;
@@ -36,13 +44,12 @@ export class SchedulerCache {
   }
 
   private touch(name: string): NodeInfo {
-    let info = this.nodes.get(name);
-    if (!info) {
-      info = new NodeInfo();
-      this.nodes.set(name, info);
-    }
-    this.nodeGenerations.set(name, ++this.generation);
-    return info;
+    return this.nodes.touch(name);
+  }
+
+  private deleteInfo(name: string): void {
+    this.nodes.delete(name);
+    this.nodeSetChanged = true;
   }
 
   private addToNode(pod: Pod): void {
@@ -56,9 +63,8 @@ export class SchedulerCache {
     if (!name) return;
     const info = this.nodes.get(name);
     if (!info) return;
-    info.removePod(pod);
-    this.nodeGenerations.set(name, ++this.generation);
-    if (!info.node && info.pods.length === 0) this.nodes.delete(name);
+    this.touch(name).removePod(pod);
+    if (!info.node && info.pods.length === 0) this.deleteInfo(name);
   }
 
   /** The scheduler placed the pod on pod.spec.nodeName (a copy with nodeName set). */
@@ -116,7 +122,9 @@ export class SchedulerCache {
   }
 
   addNode(node: Node): void {
-    this.touch(node.metadata?.name ?? '').setNode(node);
+    const info = this.touch(node.metadata?.name ?? '');
+    if (!info.node) this.nodeSetChanged = true;
+    info.setNode(node);
   }
 
   updateNode(_old: Node, node: Node): void {
@@ -128,9 +136,9 @@ export class SchedulerCache {
     const info = this.nodes.get(name);
     if (!info) return;
     // Pods on a deleted node stay until they are deleted (as in kube-scheduler); the node goes.
-    info.node = undefined;
-    this.nodeGenerations.set(name, ++this.generation);
-    if (info.pods.length === 0) this.nodes.delete(name);
+    this.touch(name).node = undefined;
+    this.nodeSetChanged = true;
+    if (info.pods.length === 0) this.deleteInfo(name);
   }
 
   /** Drops assumed pods whose binding finished more than the TTL ago without confirmation. */
@@ -161,18 +169,59 @@ export class SchedulerCache {
 
   /** A consistent view of the nodes with their pods (those with a Node object only). */
   snapshot(): Snapshot {
-    for (const name of [...this.snapshotState.keys()]) if (!this.nodes.get(name)?.node) this.snapshotState.delete(name);
-    const list: NodeInfo[] = [];
-    for (const [name, info] of this.nodes) {
-      if (!info.node) continue;
-      const gen = this.nodeGenerations.get(name) ?? 0;
-      let cached = this.snapshotState.get(name);
-      if (!cached || cached.generation !== gen) {
-        cached = { generation: gen, info: info.clone() };
-        this.snapshotState.set(name, cached);
-      }
-      list.push(cached.info);
+    const prev = this.lastSnapshot;
+    const generation = this.nodes.currentGeneration();
+    if (generation === prev.generation && !this.nodeSetChanged) return prev;
+    // Clone what changed since the last snapshot: the items newer than its generation.
+    const changed: NodeInfo[] = [];
+    let affinityChanged = false;
+    let imagesChanged = false;
+    for (let item = this.nodes.head(); item && item.generation > prev.generation; item = item.next) {
+      const info = item.info;
+      if (!info.node) continue; // not in snapshots (a Node lost is a node-set change)
+      const clone = info.clone();
+      const old = this.clones.get(item.name);
+      if (!old) this.nodeSetChanged = true;
+      else if (old.node !== clone.node && !sameImages(nodeImages(old.node), nodeImages(clone.node))) imagesChanged = true;
+      if (old && (hasAny(old.podsWithAffinity) !== hasAny(clone.podsWithAffinity) || hasAny(old.podsWithRequiredAntiAffinity) !== hasAny(clone.podsWithRequiredAntiAffinity))) affinityChanged = true;
+      this.clones.set(item.name, clone);
+      changed.push(clone);
     }
-    return new Snapshot(list);
+    let next: Snapshot;
+    if (this.nodeSetChanged) {
+      // Nodes came or went: the list again, in the cache's order.
+      const list: NodeInfo[] = [];
+      for (const [name, item] of this.nodes.entries()) {
+        if (!item.info.node) {
+          this.clones.delete(name);
+          continue;
+        }
+        list.push(this.clones.get(name)!);
+      }
+      for (const name of [...this.clones.keys()]) if (!this.nodes.get(name)?.node) this.clones.delete(name);
+      next = new Snapshot(list, indexOf(list), undefined, undefined, generation);
+      this.nodeSetChanged = false;
+    } else {
+      const parts = prev.parts();
+      const list = parts.nodes.slice();
+      for (const c of changed) list[parts.index.get(c.name)!] = c;
+      const images = imagesChanged ? {} : parts.images;
+      next = affinityChanged
+        ? new Snapshot(list, parts.index, positions(list, (n) => n.podsWithAffinity.length > 0), positions(list, (n) => n.podsWithRequiredAntiAffinity.length > 0), generation, images)
+        : new Snapshot(list, parts.index, parts.withAffinity, parts.withRequiredAntiAffinity, generation, images);
+    }
+    this.lastSnapshot = next;
+    return next;
   }
+}
+
+function sameImages(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const k of a.keys()) if (!b.has(k)) return false;
+  return true;
+}
+
+function hasAny(list: readonly unknown[]): boolean {
+  return list.length > 0;
 }

@@ -34,9 +34,15 @@ export interface ProfileConfig {
 export interface SchedulerConfiguration {
   apiVersion?: string;
   kind?: string;
+  /** The scheduler's API client limits (defaults: qps 50, burst 100, as kube-scheduler v1). */
+  clientConnection?: { qps?: number; burst?: number };
   percentageOfNodesToScore?: number;
   profiles?: ProfileConfig[];
 }
+
+/** KubeSchedulerConfiguration v1's clientConnection defaults. */
+export const DEFAULT_CLIENT_QPS = 50;
+export const DEFAULT_CLIENT_BURST = 100;
 
 /** kube-scheduler's default multiPoint plugins (getDefaultPlugins), those Kite implements. */
 export const DEFAULT_PLUGINS: PluginRef[] = [

@@ -20,6 +20,23 @@ export interface Plugin {
   readonly name: string;
 }
 
+/** What a queueing hint says about a parked pod after an event (framework.QueueingHint). */
+export type QueueingHint = 'Queue' | 'QueueSkip';
+
+/** A cluster event (queue/scheduling-queue.ts ClusterEvent) and, optionally, a hint deciding per pod. */
+export interface ClusterEventWithHint {
+  event: string;
+  hint?(pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint;
+}
+
+/**
+ * EnqueueExtensions: the events that may make a pod this plugin rejected schedulable. A plugin
+ * without it counts as registered for every event, as in kube-scheduler.
+ */
+export interface EnqueueExtensions {
+  eventsToRegister(): ClusterEventWithHint[];
+}
+
 /** PreFilter may narrow the nodes to consider (undefined: all nodes). */
 export interface PreFilterResult {
   nodeNames?: Set<string>;
@@ -102,13 +119,25 @@ export interface VolumeListers {
   storageClass(name: string): StorageClass | undefined;
 }
 
+/** A cycle's snapshot as plugins see it (framework.NodeInfoLister). */
+export interface SnapshotView {
+  list(): NodeInfo[];
+  get(name: string): NodeInfo | undefined;
+  /** The nodes holding pods with pod (anti-)affinity (all nodes when absent). */
+  havePodsWithAffinityList?(): NodeInfo[];
+  /** The nodes holding pods with required pod anti-affinity (all nodes when absent). */
+  havePodsWithRequiredAntiAffinityList?(): NodeInfo[];
+  /** Per normalized image name, how many nodes have it (ImageStateSummary.NumNodes). */
+  imageNodeCounts?(): ReadonlyMap<string, number>;
+}
+
 /** What plugins get from the framework (framework.Handle). */
 export interface Handle {
   client?: RestClient;
   clock: Clock;
   logger: Logger;
   /** The snapshot of the current cycle. */
-  snapshot(): { list(): NodeInfo[]; get(name: string): NodeInfo | undefined };
+  snapshot(): SnapshotView;
   /** Pods nominated to run on the node (status.nominatedNodeName, or a preemption of this scheduler). */
   nominatedPodsForNode?(nodeName: string): Pod[];
   /** The PodDisruptionBudgets of the cluster (from an informer). */

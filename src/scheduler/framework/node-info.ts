@@ -87,6 +87,8 @@ export class NodeInfo {
   allocatable = new Resource();
   usedPorts = new HostPorts();
   generation = 0;
+  /** Values plugins derive from this NodeInfo's pods (memo), dropped on every change. */
+  private memo: Map<string, number> | undefined;
 
   constructor(node?: Node, ...pods: Pod[]) {
     if (node) this.setNode(node);
@@ -101,6 +103,17 @@ export class NodeInfo {
     this.node = node;
     this.allocatable = nodeAllocatable(node);
     this.generation++;
+    this.memo = undefined;
+  }
+
+  /** `compute()` once per key until this NodeInfo changes (e.g. matching pods per selector). */
+  memoized(key: string, compute: () => number): number {
+    let v = this.memo?.get(key);
+    if (v === undefined) {
+      v = compute();
+      (this.memo ??= new Map()).set(key, v);
+    }
+    return v;
   }
 
   addPod(pod: Pod): void {
@@ -132,6 +145,7 @@ export class NodeInfo {
     this.nonZeroRequested.add(pi.nonZeroRequests, sign);
     for (const hp of podHostPorts(pi.pod)) this.usedPorts.add(hp.protocol, hp.ip, hp.port, sign);
     this.generation++;
+    this.memo = undefined;
   }
 
   clone(): NodeInfo {

@@ -94,10 +94,22 @@ export class Resource {
   }
 }
 
+/** Parsed quantity strings (millicores, and whole units): pods repeat the same few strings. */
+const parsed = new Map<string, { milli: number; value: number }>();
+const PARSED_MAX = 4096;
+
 /** A quantity as a number: millicores for cpu, whole units otherwise. */
 export function quantityValue(name: string, q: unknown): number {
-  const quantity = q instanceof Quantity ? q : Quantity.parse(String(q));
-  return name === CPU ? quantity.milliValue() : quantity.value();
+  if (q instanceof Quantity) return name === CPU ? q.milliValue() : q.value();
+  const text = String(q);
+  let v = parsed.get(text);
+  if (!v) {
+    const quantity = Quantity.parse(text);
+    v = { milli: quantity.milliValue(), value: quantity.value() };
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, v);
+  }
+  return name === CPU ? v.milli : v.value;
 }
 
 function containerRequests(c: Container): Record<string, unknown> {

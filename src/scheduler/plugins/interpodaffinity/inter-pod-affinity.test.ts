@@ -29,6 +29,19 @@ describe('InterPodAffinity filter', () => {
     assert.deepEqual(filterAll(pod, nodes), [ERR_REASON_ANTI_AFFINITY, ERR_REASON_ANTI_AFFINITY, undefined, undefined]);
   });
 
+  it('counts a node\'s matching pods again once the node changes', () => {
+    const pod = labeled(makePod({ affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'zone')] } } }), { app: 'x' });
+    const affine = labeled(makePod({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'zone')] } } }), { app: 'web' });
+    const nodes = [zoneNode('a1', 'a'), zoneNode('b1', 'b')];
+    assert.deepEqual(filterAll(pod, nodes), [undefined, undefined]);
+    assert.deepEqual(filterAll(affine, nodes), [undefined, undefined], 'no matching pod anywhere: the first of its group');
+    nodes[1]!.addPod(web);
+    assert.deepEqual(filterAll(pod, nodes), [undefined, ERR_REASON_ANTI_AFFINITY]);
+    assert.deepEqual(filterAll(affine, nodes), [ERR_REASON_AFFINITY, undefined]);
+    nodes[1]!.removePod(web);
+    assert.deepEqual(filterAll(pod, nodes), [undefined, undefined]);
+  });
+
   it('required affinity needs a matching pod in the topology domain, and the topology label', () => {
     const pod = makePod({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'zone')] } } });
     const nodes = [zoneNode('a1', 'a', [web]), zoneNode('a2', 'a'), zoneNode('b1', 'b'), zoneNode('none', undefined)];

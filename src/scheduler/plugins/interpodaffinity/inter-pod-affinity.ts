@@ -11,7 +11,7 @@
 import type { Pod, PodAffinityTerm, WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
 import { selectorFromLabelSelector, type Selector } from '../../../api/labels/index.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 
@@ -101,6 +101,11 @@ function hasAffinity(pod: Pod): boolean {
   return !!(a?.podAffinity || a?.podAntiAffinity);
 }
 
+/** A term's namespaces and selector as text (for terms without namespaceSelector). */
+function termKey(t: AffinityTerm): string {
+  return `${[...t.namespaces].sort().join(',')}\u0000${t.selector.toString()}\u0000${t.selector.matchesNothing}`;
+}
+
 const pairKey = (key: string, value: string) => `${key}\u0000${value}`;
 
 type Counts = Map<string, number>;
@@ -128,8 +133,13 @@ interface PreScoreState {
   topologyScore: Map<string, Map<string, number>>;
 }
 
-export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  /** Assigned pods coming, changing or going, and nodes added or changed (labels). */
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [{ event: 'AssignedPodAdd' }, { event: 'AssignedPodUpdate' }, { event: 'AssignedPodDelete' }, { event: 'NodeAdd' }, { event: 'NodeUpdate' }];
+  }
   readonly hardPodAffinityWeight: number;
   readonly ignorePreferredTermsOfExistingPods: boolean;
   private readonly nsLabels: NamespaceLabels;
@@ -146,17 +156,38 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     return this.handle?.snapshot().list() ?? given;
   }
 
+  /** The nodes with pods having required anti-affinity: the snapshot's list when `nodes` is the snapshot. */
+  private nodesWithRequiredAntiAffinity(nodes: NodeInfo[]): NodeInfo[] {
+    const snap = this.handle?.snapshot();
+    if (snap?.havePodsWithRequiredAntiAffinityList && snap.list() === nodes) return snap.havePodsWithRequiredAntiAffinityList();
+    return nodes.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0);
+  }
+
+  /** All nodes with pods having (anti-)affinity, from the snapshot's list when it has one. */
+  private nodesWithAffinity(given: NodeInfo[]): NodeInfo[] {
+    const snap = this.handle?.snapshot();
+    if (snap?.havePodsWithAffinityList) return snap.havePodsWithAffinityList();
+    return this.allNodes(given).filter((ni) => ni.podsWithAffinity.length > 0);
+  }
+
   preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { status?: Status } | undefined {
     const terms = podTerms(pod);
     const podNsLabels = this.nsLabels(pod.metadata?.namespace ?? 'default');
     const s = new PreFilterState(terms);
     const hasRequired = terms.requiredAffinity.length > 0 || terms.requiredAntiAffinity.length > 0;
-    for (const ni of nodes) {
+    // Terms naming their namespaces (no namespaceSelector) depend only on the node's pods.
+    const memoizable = [...terms.requiredAffinity, ...terms.requiredAntiAffinity].every((t) => t.nsSelector === undefined);
+    // Without required terms of its own, only nodes with pods having required anti-affinity matter.
+    for (const ni of hasRequired ? nodes : this.nodesWithRequiredAntiAffinity(nodes)) {
       const node = ni.node;
       if (!node) continue;
       const labels = node.metadata?.labels ?? {};
-      // Without required terms of its own, only existing pods' required anti-affinity matters.
-      for (const pi of hasRequired ? ni.pods : ni.podsWithRequiredAntiAffinity) this.updateWithPod(s, pod, podNsLabels, pi.pod, labels, 1);
+      // Existing pods' required anti-affinity against the incoming pod.
+      for (const pi of ni.podsWithRequiredAntiAffinity) this.updateWithExistingAntiAffinity(s, pod, podNsLabels, pi.pod, labels, 1);
+      if (!hasRequired) continue;
+      // The incoming pod's own terms against the node's pods: counted once per NodeInfo change.
+      if (memoizable) this.updateWithTermCounts(s, ni, labels);
+      else for (const pi of ni.pods) this.updateWithIncomingTerms(s, pi.pod, labels, 1);
     }
     state.write(PRE_FILTER_KEY, s);
     if (!hasRequired && s.existingAntiAffinityCounts.size === 0) return { status: Status.skip() };
@@ -165,14 +196,43 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   /** PreFilter state for `existing` joining (multiplier 1) or leaving (-1) a node with these labels. */
   private updateWithPod(s: PreFilterState, pod: Pod, podNsLabels: Record<string, string> | undefined, existing: Pod, labels: Record<string, string>, multiplier: 1 | -1): void {
-    const terms = s.terms;
-    // Existing pods' required anti-affinity terms that match the incoming pod.
-    if (existing.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) {
-      for (const t of podTerms(existing).requiredAntiAffinity) {
+    this.updateWithExistingAntiAffinity(s, pod, podNsLabels, existing, labels, multiplier);
+    this.updateWithIncomingTerms(s, existing, labels, multiplier);
+  }
+
+  /** Existing pods' required anti-affinity terms that match the incoming pod. */
+  private updateWithExistingAntiAffinity(s: PreFilterState, pod: Pod, podNsLabels: Record<string, string> | undefined, existing: Pod, labels: Record<string, string>, multiplier: 1 | -1): void {
+    if (!existing.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) return;
+    for (const t of podTerms(existing).requiredAntiAffinity) {
+      const v = labels[t.topologyKey];
+      if (v !== undefined && termMatches(t, pod, podNsLabels)) bump(s.existingAntiAffinityCounts, t.topologyKey, v, multiplier);
+    }
+  }
+
+  /** The same counts as updateWithIncomingTerms over all the node's pods, memoized on the NodeInfo
+   *  (only for terms without namespaceSelector, whose matches depend on the pods alone). */
+  private updateWithTermCounts(s: PreFilterState, ni: NodeInfo, labels: Record<string, string>): void {
+    if (ni.pods.length === 0) return;
+    const { requiredAffinity, requiredAntiAffinity } = s.terms;
+    if (requiredAffinity.length > 0) {
+      const key = `${NAME}\u0000affinity\u0000${requiredAffinity.map(termKey).join('\u0001')}`;
+      const n = ni.memoized(key, () => ni.pods.filter((pi) => requiredAffinity.every((t) => termMatches(t, pi.pod, undefined))).length);
+      for (const t of n > 0 ? requiredAffinity : []) {
         const v = labels[t.topologyKey];
-        if (v !== undefined && termMatches(t, pod, podNsLabels)) bump(s.existingAntiAffinityCounts, t.topologyKey, v, multiplier);
+        if (v !== undefined) bump(s.affinityCounts, t.topologyKey, v, n);
       }
     }
+    for (const t of requiredAntiAffinity) {
+      const v = labels[t.topologyKey];
+      if (v === undefined) continue;
+      const n = ni.memoized(`${NAME}\u0000anti\u0000${termKey(t)}`, () => ni.pods.filter((pi) => termMatches(t, pi.pod, undefined)).length);
+      if (n > 0) bump(s.antiAffinityCounts, t.topologyKey, v, n);
+    }
+  }
+
+  /** The incoming pod's required (anti-)affinity terms against an existing pod. */
+  private updateWithIncomingTerms(s: PreFilterState, existing: Pod, labels: Record<string, string>, multiplier: 1 | -1): void {
+    const terms = s.terms;
     if (terms.requiredAffinity.length === 0 && terms.requiredAntiAffinity.length === 0) return;
     const exNs = this.nsLabels(existing.metadata?.namespace ?? 'default');
     // Affinity counts only when the existing pod matches all of the incoming pod's affinity terms.
@@ -253,7 +313,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         if (v !== undefined && termMatches(t, target, nsLabels)) add(t.topologyKey, v, t.weight * mult);
       }
     };
-    for (const ni of this.allNodes(_filtered)) {
+    for (const ni of hasConstraints ? this.allNodes(_filtered) : this.nodesWithAffinity(_filtered)) {
       const labels = ni.node?.metadata?.labels;
       if (!labels || Object.keys(labels).length === 0) continue;
       for (const pi of hasConstraints ? ni.pods : ni.podsWithAffinity) {

@@ -2,10 +2,10 @@
 // to match the node; Score sums the weights of the matching preferred terms, normalized to 0–100.
 // Args addedAffinity (a NodeAffinity every pod gets in this profile) are honoured.
 
-import type { NodeAffinity as NodeAffinitySpec, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeAffinity as NodeAffinitySpec, Pod } from 'kubernetes-types/core/v1.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type NodeScore, type PreFilterPlugin, type ScorePlugin } from '../../framework/interfaces.js';
-import type { NodeInfo } from '../../framework/node-info.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint, type FilterPlugin, type NodeScore, type PreFilterPlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 import { defaultNormalizeScore } from '../helper/normalize.js';
 import { nodeSelectorMatches, podSpecMatchesNode, termMatches } from '../../../api/node-selector.js';
@@ -20,12 +20,22 @@ export function requiredMatches(pod: Pod, nodeInfo: NodeInfo): boolean {
   return podSpecMatchesNode(pod.spec, node);
 }
 
-export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin {
+export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
   private readonly added: NodeAffinitySpec | undefined;
 
   constructor(args?: Record<string, unknown>) {
     this.added = args?.['addedAffinity'] as NodeAffinitySpec | undefined;
+  }
+
+  /** A node added or changed that now matches the pod's required node selection. */
+  eventsToRegister(): ClusterEventWithHint[] {
+    const hint = (pod: Pod, _old: unknown, node: unknown): QueueingHint => {
+      const addedReq = this.added?.requiredDuringSchedulingIgnoredDuringExecution;
+      if (addedReq && !nodeSelectorMatches(addedReq, node as Node)) return 'QueueSkip';
+      return requiredMatches(pod, new NodeInfo(node as Node)) ? 'Queue' : 'QueueSkip';
+    };
+    return [{ event: 'NodeAdd', hint }, { event: 'NodeUpdate', hint }];
   }
 
   preFilter(_state: CycleState, pod: Pod): { status?: Status; result?: { nodeNames?: Set<string> } } | undefined {

@@ -3,7 +3,7 @@
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import type { FilterPlugin, PreFilterPlugin } from '../../framework/interfaces.js';
+import type { ClusterEventWithHint, EnqueueExtensions, FilterPlugin, PreFilterPlugin } from '../../framework/interfaces.js';
 import { podHostPorts, type ContainerHostPort, type NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 
@@ -15,8 +15,12 @@ export function fitsPorts(wanted: ContainerHostPort[], nodeInfo: NodeInfo): bool
   return wanted.every((p) => !nodeInfo.usedPorts.conflicts(p.protocol, p.ip, p.port));
 }
 
-export class NodePorts implements PreFilterPlugin, FilterPlugin {
+export class NodePorts implements PreFilterPlugin, FilterPlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [{ event: 'AssignedPodDelete' }, { event: 'NodeAdd' }];
+  }
 
   preFilter(state: CycleState, pod: Pod): Status | undefined {
     const ports = podHostPorts(pod);

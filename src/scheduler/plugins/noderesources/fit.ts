@@ -5,7 +5,7 @@
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, Resource, podRequests } from '../../framework/resource.js';
 import { Status } from '../../framework/status.js';
@@ -42,6 +42,7 @@ export const DEFAULT_RESOURCES: ResourceSpec[] = [
 
 /** fitsRequest: the reasons the pod does not fit the node (empty: it fits). */
 export function insufficientResources(req: Resource, nodeInfo: NodeInfo, ignored: Set<string> = new Set(), ignoredGroups: Set<string> = new Set()): InsufficientResource[] {
+  if (fitsQuickly(req, nodeInfo)) return NONE;
   const out: InsufficientResource[] = [];
   const allowedPods = nodeInfo.allocatable.allowedPodNumber;
   if (nodeInfo.pods.length + 1 > allowedPods) {
@@ -66,8 +67,28 @@ export function insufficientResources(req: Resource, nodeInfo: NodeInfo, ignored
   return out;
 }
 
-export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+const NONE: InsufficientResource[] = [];
+
+/** The common case without allocating: room for one more pod, and cpu/memory/storage only, all fitting. */
+function fitsQuickly(req: Resource, nodeInfo: NodeInfo): boolean {
+  if (req.scalar.size > 0) return false;
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  return (
+    nodeInfo.pods.length + 1 <= alloc.allowedPodNumber &&
+    (req.milliCPU <= 0 || req.milliCPU <= alloc.milliCPU - used.milliCPU) &&
+    (req.memory <= 0 || req.memory <= alloc.memory - used.memory) &&
+    (req.ephemeralStorage <= 0 || req.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage)
+  );
+}
+
+export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  /** Freed room (an assigned pod deleted), a new node, or a node whose allocatable may have grown. */
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [{ event: 'AssignedPodDelete' }, { event: 'NodeAdd' }, { event: 'NodeUpdate' }];
+  }
   private readonly ignored: Set<string>;
   private readonly ignoredGroups: Set<string>;
   private readonly strategy: ScoringStrategyType;
@@ -105,14 +126,15 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const req = state.read<Resource>(PRE_SCORE_KEY) ?? podRequests(pod, true);
-    const scorer = (requested: number, allocatable: number): number => {
-      if (allocatable === 0 || requested > allocatable) return this.strategy === 'RequestedToCapacityRatio' ? this.brokenLinear(100) : 0;
-      if (this.strategy === 'LeastAllocated') return Math.trunc(((allocatable - requested) * MAX_NODE_SCORE) / allocatable);
-      if (this.strategy === 'MostAllocated') return Math.trunc((requested * MAX_NODE_SCORE) / allocatable);
-      return this.brokenLinear(Math.trunc((requested * 100) / allocatable));
-    };
-    return resourceScore(this.resources, req, nodeInfo, nodeInfo.nonZeroRequested, scorer);
+    return resourceScore(this.resources, req, nodeInfo, nodeInfo.nonZeroRequested, this.scorer);
   }
+
+  private readonly scorer = (requested: number, allocatable: number): number => {
+    if (allocatable === 0 || requested > allocatable) return this.strategy === 'RequestedToCapacityRatio' ? this.brokenLinear(100) : 0;
+    if (this.strategy === 'LeastAllocated') return Math.trunc(((allocatable - requested) * MAX_NODE_SCORE) / allocatable);
+    if (this.strategy === 'MostAllocated') return Math.trunc((requested * MAX_NODE_SCORE) / allocatable);
+    return this.brokenLinear(Math.trunc((requested * 100) / allocatable));
+  };
 
   /** RequestedToCapacityRatio's shape (scores 0–10 scaled to 0–100), linear between points. */
   private brokenLinear(utilization: number): number {

@@ -41,6 +41,20 @@ describe('PodTopologySpread filter', () => {
     // zone1 has 3, zone2 has 1.
     assert.deepEqual(filterAll(pod, cluster([2, 1, 1, 0])), [ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_CONSTRAINTS_NOT_MATCH, undefined, undefined]);
   });
+  it('AddPod/RemovePod (preemption what-ifs) move the global minimum on a cloned state only', () => {
+    const pod = fooPod('in', { topologySpreadConstraints: [spread('zone', 1, 'DoNotSchedule')] });
+    const nodes = cluster([1, 0, 0, 0]); // zone1 1, zone2 0
+    const p = new PodTopologySpread(undefined, handleOf(nodes));
+    const state = new CycleState();
+    p.preFilter(state, pod, nodes);
+    assert.equal(p.filter(state, pod, nodes[0]!)?.reasons[0], ERR_REASON_CONSTRAINTS_NOT_MATCH); // 1 + 1 - 0 > 1
+    const what = state.clone();
+    p.addPod(what, pod, fooPod('x', { nodeName: 'node-x' }), nodes[2]!); // zone2 1: min 1
+    assert.equal(p.filter(what, pod, nodes[0]!), undefined);
+    p.removePod(what, pod, fooPod('x', { nodeName: 'node-x' }), nodes[2]!);
+    assert.equal(p.filter(what, pod, nodes[0]!)?.reasons[0], ERR_REASON_CONSTRAINTS_NOT_MATCH);
+    assert.equal(p.filter(state, pod, nodes[2]!), undefined);
+  });
   it('a pod that does not match its own selector adds no self count', () => {
     const pod = fooPod('in', { topologySpreadConstraints: [spread('zone', 1, 'DoNotSchedule')] }, { bar: '' });
     assert.deepEqual(filterAll(pod, cluster([2, 1, 1, 0])), [ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_CONSTRAINTS_NOT_MATCH, undefined, undefined]);

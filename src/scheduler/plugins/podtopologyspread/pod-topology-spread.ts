@@ -16,7 +16,7 @@ import type { Pod, TopologySpreadConstraint } from 'kubernetes-types/core/v1.js'
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { selectorFromLabelSelector, type Selector } from '../../../api/labels/index.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type FilterPlugin, type Handle, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo, PodInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 import { findUntoleratedTaint } from '../helper/taints.js';
@@ -41,6 +41,8 @@ const PRE_SCORE_KEY = `PreScore${NAME}`;
 export type DefaultSelector = (pod: Pod) => LabelSelector | undefined;
 
 interface Constraint {
+  /** The selector and namespace as text: the key of the per-NodeInfo counts (countOn). */
+  countKey?: string;
   maxSkew: number;
   topologyKey: string;
   selector: Selector;
@@ -80,6 +82,14 @@ function nodeHasAllKeys(labels: Record<string, string>, cs: Constraint[]): boole
   return cs.every((c) => labels[c.topologyKey] !== undefined);
 }
 
+/** Matching pods on a node, memoized on the NodeInfo: snapshot NodeInfos that did not change since
+ *  the last cycle are the same objects, so their pods are not walked again. */
+function countOn(ni: NodeInfo, c: Constraint, namespace: string): number {
+  if (ni.pods.length === 0) return 0;
+  const key = (c.countKey ??= `${NAME}\u0000${namespace}\u0000${c.selector.toString()}\u0000${c.selector.matchesNothing}`);
+  return ni.memoized(key, () => countMatching(ni.pods, c.selector, namespace));
+}
+
 /** countPodsMatchSelector: same namespace, not terminating, labels match. */
 export function countMatching(pods: PodInfo[], selector: Selector, namespace: string): number {
   let n = 0;
@@ -92,14 +102,35 @@ export function countMatching(pods: PodInfo[], selector: Selector, namespace: st
 }
 
 class PreFilterState implements StateData {
+  /** Per constraint, the smallest count over its domains (kube's criticalPaths), computed on use. */
+  private mins: (number | undefined)[] = [];
+
   constructor(
     readonly constraints: Constraint[],
-    /** Per constraint: domain value → matching pods. */
+    /** Per constraint: domain value → matching pods. Change only through bump(). */
     readonly counts: Map<string, number>[],
   ) {}
   clone(): PreFilterState {
     return new PreFilterState(this.constraints, this.counts.map((m) => new Map(m)));
   }
+  bump(i: number, domain: string, delta: number): void {
+    this.counts[i]!.set(domain, (this.counts[i]!.get(domain) ?? 0) + delta);
+    this.mins[i] = undefined;
+  }
+  min(i: number): number {
+    let m = this.mins[i];
+    if (m === undefined) {
+      m = 2147483647;
+      for (const v of this.counts[i]!.values()) if (v < m) m = v;
+      this.mins[i] = m;
+    }
+    return m;
+  }
+}
+
+/** Whether the pod has node selection of its own (else nodeAffinityPolicy Honor admits every node). */
+function hasNodeSelection(pod: Pod): boolean {
+  return Object.keys(pod.spec?.nodeSelector ?? {}).length > 0 || !!pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
 }
 
 interface PreScoreState {
@@ -109,8 +140,13 @@ interface PreScoreState {
   weights: number[];
 }
 
-export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  /** Assigned pods coming, changing or going, and nodes added or changed (labels). */
+  eventsToRegister(): ClusterEventWithHint[] {
+    return [{ event: 'AssignedPodAdd' }, { event: 'AssignedPodUpdate' }, { event: 'AssignedPodDelete' }, { event: 'NodeAdd' }, { event: 'NodeUpdate' }];
+  }
   readonly defaultConstraints: TopologySpreadConstraint[];
   readonly systemDefaulted: boolean;
 
@@ -135,8 +171,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     return defaults.map((c) => toConstraint(c, pod, sel));
   }
 
-  private included(c: Constraint, pod: Pod, ni: NodeInfo): boolean {
-    if (c.nodeAffinityPolicyHonor && !requiredMatches(pod, ni)) return false;
+  private included(c: Constraint, pod: Pod, ni: NodeInfo, selects = true): boolean {
+    if (c.nodeAffinityPolicyHonor && selects && !requiredMatches(pod, ni)) return false;
     if (c.nodeTaintsPolicyHonor && findUntoleratedTaint(ni.node?.spec?.taints, pod.spec?.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')) return false;
     return true;
   }
@@ -146,14 +182,19 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     if (constraints.length === 0) return { status: Status.skip() };
     const ns = pod.metadata?.namespace ?? 'default';
     const counts = constraints.map(() => new Map<string, number>());
-    for (const ni of nodes) {
+    const selects = hasNodeSelection(pod);
+    const checkIncluded = constraints.map((c) => (c.nodeAffinityPolicyHonor && selects) || c.nodeTaintsPolicyHonor);
+    nodes: for (const ni of nodes) {
       const labels = ni.node?.metadata?.labels;
-      if (!labels || !nodeHasAllKeys(labels, constraints)) continue;
-      constraints.forEach((c, i) => {
-        if (!this.included(c, pod, ni)) return;
+      if (!labels) continue;
+      for (const c of constraints) if (labels[c.topologyKey] === undefined) continue nodes;
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i]!;
+        if (checkIncluded[i] && !this.included(c, pod, ni, selects)) continue;
         const v = labels[c.topologyKey]!;
-        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countMatching(ni.pods, c.selector, ns));
-      });
+        const m = counts[i]!;
+        m.set(v, (m.get(v) ?? 0) + countOn(ni, c, ns));
+      }
     }
     state.write(PRE_FILTER_KEY, new PreFilterState(constraints, counts));
     return undefined;
@@ -177,8 +218,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const otherLabels = other.metadata?.labels ?? {};
     s.constraints.forEach((c, i) => {
       if (!this.included(c, pod, nodeInfo) || !c.selector.matches(otherLabels)) return;
-      const v = labels[c.topologyKey]!;
-      s.counts[i]!.set(v, (s.counts[i]!.get(v) ?? 0) + delta);
+      s.bump(i, labels[c.topologyKey]!, delta);
     });
     return undefined;
   }
@@ -195,8 +235,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       const v = labels[c.topologyKey];
       if (v === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
       const domains = s.counts[i]!;
-      let min = domains.size === 0 ? 2147483647 : Math.min(...domains.values());
-      if (domains.size < c.minDomains) min = 0;
+      const min = domains.size < c.minDomains ? 0 : s.min(i);
       const self = c.selector.matches(podLabels) ? 1 : 0;
       const skew = (domains.get(v) ?? 0) + self - min;
       if (skew > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);

@@ -1,9 +1,9 @@
 // TaintToleration: Filter rejects nodes with a NoSchedule or NoExecute taint the pod does not
 // tolerate; Score counts the PreferNoSchedule taints it does not tolerate (fewer is better).
 
-import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type FilterPlugin, type NodeScore, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint, type FilterPlugin, type NodeScore, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 import { defaultNormalizeScore } from '../helper/normalize.js';
@@ -12,8 +12,15 @@ import { findUntoleratedTaint, tolerationsTolerateTaint } from '../helper/taints
 export const NAME = 'TaintToleration';
 const STATE_KEY = 'PreScore' + NAME;
 
-export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin {
+export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
+
+  /** A node added or changed whose NoSchedule/NoExecute taints the pod tolerates. */
+  eventsToRegister(): ClusterEventWithHint[] {
+    const hint = (pod: Pod, _old: unknown, node: unknown): QueueingHint =>
+      findUntoleratedTaint((node as Node).spec?.taints, pod.spec?.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute') ? 'QueueSkip' : 'Queue';
+    return [{ event: 'NodeAdd', hint }, { event: 'NodeUpdate', hint }];
+  }
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | undefined {
     const taint = findUntoleratedTaint(nodeInfo.node?.spec?.taints, pod.spec?.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
