@@ -1,5 +1,5 @@
 // The kubelet's per-pod building blocks against a real kite server: cluster reads through
-// restLookup (ConfigMaps, Secrets, claims; TokenRequest not served yet), a container environment
+// restLookup (ConfigMaps, Secrets, claims, service-account tokens through TokenRequest), a container environment
 // with the `kubernetes` service's variables, and a pod's API-data volumes.
 
 import assert from 'node:assert/strict';
@@ -11,7 +11,6 @@ import type { ConfigMap, Namespace, Pod, Secret, Service, ServiceAccount } from 
 import { isNotFound } from '../src/api/status-predicates.js';
 import { RestClient } from '../src/client/rest/index.js';
 import { resolveContainerEnv } from '../src/kubelet/env/index.js';
-import { TokenRequestUnsupportedError } from '../src/kubelet/lookup/lookup.js';
 import { restLookup } from '../src/kubelet/lookup/rest-lookup.js';
 import { VolumeManager, plainDirectoryMounter } from '../src/kubelet/volumes/index.js';
 import { FakeClock } from '../src/util/clock.js';
@@ -39,13 +38,14 @@ describe('kubelet pod helpers against kite server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads ConfigMaps and Secrets, undefined when absent; TokenRequest is reported as not served', async () => {
+  it('reads ConfigMaps and Secrets, undefined when absent; requests service-account tokens', async () => {
     const lookup = restLookup(client);
     assert.deepEqual((await lookup.getConfigMap('app', 'cfg'))?.data, { MODE: 'prod' });
     assert.equal(Buffer.from((await lookup.getSecret('app', 'creds'))?.data?.password ?? '', 'base64').toString(), 's3cret');
     assert.equal(await lookup.getConfigMap('app', 'nope'), undefined);
     assert.equal(await lookup.getPersistentVolumeClaim('app', 'nope'), undefined);
-    await assert.rejects(lookup.requestServiceAccountToken('app', 'builder', { audiences: [] }), TokenRequestUnsupportedError);
+    const token = await lookup.requestServiceAccountToken('app', 'builder', { audiences: [] });
+    assert.match(JSON.stringify(token), /"eyJ[\w-]+\.[\w-]+\.[\w-]+"/, 'a signed JWT');
     await assert.rejects(lookup.requestServiceAccountToken('app', 'ghost', { audiences: [] }), (err: unknown) => isNotFound(err));
   });
 

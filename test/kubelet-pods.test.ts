@@ -31,7 +31,8 @@ describe('kubelet against a real kite server', () => {
   });
 
   before(async () => {
-    server = await startKiteServer(dir, { scheduler: true, kubelet: true, extraArgs: ['--node-name', NODE, '--node-lease-duration-seconds', '4'] });
+    // the PV binder hands local-path claims to the node's provisioner
+    server = await startKiteServer(dir, { scheduler: true, kubelet: true, controllers: true, extraArgs: ['--node-name', NODE, '--node-lease-duration-seconds', '4', '--controllers', 'persistentvolume-binder'] });
   });
 
   after(async () => {

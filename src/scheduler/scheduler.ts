@@ -111,6 +111,7 @@ export class Scheduler {
   private currentSnapshot: Snapshot | undefined;
   private readonly bindings = new Set<Promise<void>>();
   private stopped = false;
+  private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
 
   constructor(options: SchedulerOptions) {
@@ -127,6 +128,7 @@ export class Scheduler {
       ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
     });
     const handle: Handle = {
+      stopping: this.stopping.signal,
       ...(options.client ? { client: options.client } : {}),
       clock: this.clock,
       logger: this.logger,
@@ -231,6 +233,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.queue.close();
     await this.loop;
     await Promise.allSettled([...this.bindings]);

@@ -8,7 +8,7 @@ const byName = new Map<string, (typeof defs)[number]>();
 for (const d of defs) if (!byName.has(`${d.group}/${d.resource}`)) byName.set(`${d.group}/${d.resource}`, d);
 
 test('every built-in kind is registered once, with discovery names', () => {
-  assert.equal(defs.length, 34);
+  assert.equal(defs.length, 35);
   assert.equal(new Set(defs.map((d) => `${d.group}/${d.version}/${d.resource}`)).size, defs.length);
   assert.deepEqual(defs.filter((d) => d.resource === 'horizontalpodautoscalers').map((d) => d.version), ['v2', 'v1'], 'autoscaling/v2 preferred');
   const short: Record<string, string[]> = {

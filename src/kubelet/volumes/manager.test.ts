@@ -253,7 +253,8 @@ describe('VolumeManager', () => {
     assert.ok(existsSync(pvPath));
   });
 
-  it('puts memory emptyDirs and secrets on tmpfs when root, and unmounts them', { skip: !new SystemMounter().canMountTmpfs && 'needs root for tmpfs' }, async () => {
+  it('puts memory emptyDirs and secrets on tmpfs when root, and unmounts them', async () => {
+    assert.ok(new SystemMounter().canMountTmpfs, 'this test needs root (tmpfs mounts); the test suite runs as root');
     const vm = make();
     const p = pod([{ name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '2Mi' } }, { name: 'creds', secret: { secretName: 'creds' } }], 'uid-t');
     const mounted = await vm.mountPod(p);
@@ -268,7 +269,8 @@ describe('VolumeManager', () => {
     assert.equal(existsSync(join(dataDir, 'pods', 'uid-t')), false);
   });
 
-  it('applies the pod\'s fsGroup to emptyDir and configMap volumes', { skip: process.getuid?.() !== 0 && 'needs root for chown' }, async () => {
+  it('applies the pod\'s fsGroup to emptyDir and configMap volumes', async () => {
+    assert.equal(process.getuid?.(), 0, 'this test needs root (chown); the test suite runs as root');
     const vm = make(plainDirectoryMounter);
     const p = pod([{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o400 } }], 'uid-g');
     p.spec!.securityContext = { fsGroup: 2345 };

@@ -148,6 +148,8 @@ export interface Handle {
   recorder?: EventRecorder;
   /** The framework of the plugin's profile (set by the framework for each plugin it builds). */
   framework?: FrameworkRunner;
+  /** Aborts when the scheduler stops: a plugin's long wait (a PreBind polling for volumes) ends then. */
+  stopping?: AbortSignal;
 }
 
 export type PluginFactory = (args: Record<string, unknown> | undefined, handle: Handle) => Plugin;

@@ -134,6 +134,7 @@ export class VolumeBinding implements PreFilterPlugin, FilterPlugin, ReservePlug
       }
       if (pending === 0) return undefined;
       if (clock.now() >= deadline) return Status.error('binding volumes: timed out waiting for the condition');
+      if (this.handle.stopping?.aborted) return Status.error('binding volumes: the scheduler is stopping');
       await clock.sleep(POLL_MS);
     }
   }
