@@ -2,7 +2,7 @@
 // real kubelet on the process runtime: a Deployment of one CPU-burning container (`while :; do :;
 // done`, capped by its cgroup CPU limit when root) is scaled up by an autoscaling/v2 HPA on cpu
 // utilization, read from metrics.k8s.io (the kubelet's /stats/summary), to maxReplicas — with the
-// status, conditions and the SuccessfulRescale event Kubernetes reports. And, with simulated nodes (no metrics at all): a target below
+// status and conditions Kubernetes reports. And, with simulated nodes (no metrics at all): a target below
 // minReplicas or above maxReplicas is brought into range through its scale subresource, and the
 // missing metrics show as ScalingActive False FailedGetResourceMetric.
 
@@ -172,12 +172,10 @@ describe('HorizontalPodAutoscaler with a real kubelet', () => {
     const cpu = status?.currentMetrics?.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');
     assert.ok((cpu?.resource?.current.averageUtilization ?? 0) > 50, JSON.stringify(status?.currentMetrics));
 
-    // Events are written asynchronously (the recorder's broadcaster): wait for it.
-    let events = '';
-    await waitUntil('a SuccessfulRescale event', async () => {
-      events = await kubectlOk(server.kubeconfig, ['get', 'events', '--field-selector', 'involvedObject.name=burn,reason=SuccessfulRescale', '-o', 'json']);
-      return /New size: \d+; reason: cpu resource utilization \(percentage of request\) above target/.test(events);
-    }, { timeoutMs: 15_000, describe: () => events });
+    // No SuccessfulRescale event is asserted here: until the kubelet has two CPU samples of the new
+    // pod, every sync records FailedGetResourceMetric, and on a slow machine that exhausts the event
+    // spam filter's burst for this HPA (25 per object, as client-go's), which then drops the
+    // rescale event as Kubernetes would. The simulated-node test above checks the event.
     assert.match(await kubectlOk(server.kubeconfig, ['get', 'hpa', 'burn']), /burn\s+Deployment\/burn\s+(cpu: )?\d+%\/50%\s+1\s+3\s+\d/);
   });
 });
