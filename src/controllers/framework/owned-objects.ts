@@ -21,6 +21,8 @@ export interface OwnedObjectRouting<O extends KubeObject, T extends KubeObject> 
   created?: (owner: O, obj: T) => void;
   /** A controlled object is being deleted or is gone. */
   deleted?: (owner: O, obj: T) => void;
+  /** A controlled object changed (after its owner was enqueued), e.g. to requeue later for minReadySeconds. */
+  updated?: (owner: O, old: T, cur: T) => void;
 }
 
 export function routeOwnedObjects<O extends KubeObject, T extends KubeObject>(informer: SharedIndexInformer<T>, r: OwnedObjectRouting<O, T>): void {
@@ -55,7 +57,9 @@ export function routeOwnedObjects<O extends KubeObject, T extends KubeObject>(in
       }
       if (curRef) {
         const owner = ownerOf(cur);
-        if (owner) r.enqueue(owner);
+        if (!owner) return;
+        r.enqueue(owner);
+        r.updated?.(owner, old, cur);
         return;
       }
       const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(cur.metadata?.labels ?? {});

@@ -8,12 +8,13 @@ import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod, ReplicationController } from 'kubernetes-types/core/v1.js';
 import { controllerOf } from '../../api/meta.js';
 import { isNotFound } from '../../api/status-predicates.js';
-import { objectOf, type DeletedFinalStateUnknown, type SharedIndexInformer } from '../../client/informer/index.js';
+import { objectOf, type SharedIndexInformer } from '../../client/informer/index.js';
 import { resources, type ResourceClient } from '../../client/rest/index.js';
 import type { EventRecorder } from '../../client/events/index.js';
 import { QueueController, splitKey } from '../framework/controller.js';
 import type { ControllerContext } from '../framework/context.js';
-import { CONTROLLER_UID_INDEX, ensureControllerUIDIndex, ownedAndOrphans, ownersSelecting, resolveControllerRef } from '../framework/controller-index.js';
+import { CONTROLLER_UID_INDEX, ensureControllerUIDIndex, ownedAndOrphans } from '../framework/controller-index.js';
+import { routeOwnedObjects } from '../framework/owned-objects.js';
 import { ControllerExpectations } from '../framework/expectations.js';
 import { controllerRefTo, isPodActive, isPodReady } from '../framework/pods.js';
 import { claimObjects, recheckDeletionTimestamp } from '../framework/ref-manager.js';
@@ -64,10 +65,19 @@ export class ReplicaSetController<T extends Owner> extends QueueController {
       },
       onDelete: (o) => this.ownerDeleted(objectOf(o)),
     });
-    this.pods.addEventHandler({
-      onAdd: (p) => this.podAdded(p),
-      onUpdate: (old, cur) => this.podUpdated(old, cur),
-      onDelete: (p) => this.podDeleted(p),
+    const podKey = (p: Pod) => `${p.metadata?.namespace}/${p.metadata?.name}`;
+    routeOwnedObjects<T, Pod>(this.pods, {
+      owners: this.owners,
+      ownerKind: kind.kind,
+      selector: (o) => kind.selector(o),
+      enqueue: (o) => this.enqueue(o),
+      created: (o) => this.expectations.creationObserved(this.ownerKey(o)),
+      deleted: (o, p) => this.expectations.deletionObserved(this.ownerKey(o), podKey(p)),
+      // A pod that just became ready is available minReadySeconds later: look again then.
+      updated: (o, old, cur) => {
+        const minReady = kind.minReadySeconds(o);
+        if (!isPodReady(old) && isPodReady(cur) && minReady > 0) this.enqueueAfter(this.ownerKey(o), minReady * 1000 + 1000);
+      },
     });
   }
 
@@ -78,72 +88,6 @@ export class ReplicaSetController<T extends Owner> extends QueueController {
   private ownerDeleted(o: Owner): void {
     const key = this.ownerKey(o);
     this.expectations.delete(key);
-    this.queue.add(key);
-  }
-
-  private resolveControllerRef(namespace: string, ref: ReturnType<typeof controllerOf>): T | undefined {
-    return resolveControllerRef(this.owners, this.kind.kind, namespace, ref);
-  }
-
-  /** GetPodReplicaSets: every owner in the pod's namespace whose selector matches it. */
-  private ownersMatching(pod: Pod): T[] {
-    return ownersSelecting(this.owners, pod, (o) => this.kind.selector(o));
-  }
-
-  private podAdded(pod: Pod): void {
-    if (pod.metadata?.deletionTimestamp) {
-      // A restarted controller may see a pod already being deleted: count it as a deletion.
-      this.podDeleted(pod);
-      return;
-    }
-    const ref = controllerOf(pod);
-    if (ref) {
-      const owner = this.resolveControllerRef(pod.metadata?.namespace ?? '', ref);
-      if (!owner) return;
-      const key = this.ownerKey(owner);
-      this.expectations.creationObserved(key);
-      this.queue.add(key);
-      return;
-    }
-    for (const o of this.ownersMatching(pod)) this.enqueue(o);
-  }
-
-  private podUpdated(old: Pod, cur: Pod): void {
-    if (old.metadata?.resourceVersion === cur.metadata?.resourceVersion) return;
-    const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(cur.metadata?.labels ?? {});
-    if (cur.metadata?.deletionTimestamp) {
-      this.podDeleted(cur);
-      if (labelsChanged) this.podDeleted(old);
-      return;
-    }
-    const ns = cur.metadata?.namespace ?? '';
-    const curRef = controllerOf(cur);
-    const oldRef = controllerOf(old);
-    const refChanged = curRef?.uid !== oldRef?.uid;
-    if (refChanged && oldRef) {
-      const owner = this.resolveControllerRef(ns, oldRef);
-      if (owner) this.enqueue(owner);
-    }
-    if (curRef) {
-      const owner = this.resolveControllerRef(ns, curRef);
-      if (!owner) return;
-      this.enqueue(owner);
-      // A pod that just became ready is available minReadySeconds later: look again then.
-      const minReady = this.kind.minReadySeconds(owner);
-      if (!isPodReady(old) && isPodReady(cur) && minReady > 0) this.enqueueAfter(this.ownerKey(owner), minReady * 1000 + 1000);
-      return;
-    }
-    if (labelsChanged || refChanged) for (const o of this.ownersMatching(cur)) this.enqueue(o);
-  }
-
-  private podDeleted(obj: Pod | DeletedFinalStateUnknown<Pod>): void {
-    const pod = objectOf(obj);
-    const ref = controllerOf(pod);
-    if (!ref) return;
-    const owner = this.resolveControllerRef(pod.metadata?.namespace ?? '', ref);
-    if (!owner) return;
-    const key = this.ownerKey(owner);
-    this.expectations.deletionObserved(key, `${pod.metadata?.namespace}/${pod.metadata?.name}`);
     this.queue.add(key);
   }
 
