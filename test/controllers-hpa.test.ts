@@ -95,7 +95,7 @@ describe('HorizontalPodAutoscaler bringing a target into range (simulated nodes,
     const patched = await hpas().get('web');
     assert.equal(patched.spec?.metrics?.[0]?.resource?.target.averageUtilization, 70);
     assert.ok(patched.status?.conditions?.some((c) => c.type === 'AbleToScale'), 'conditions survive a v1 round trip');
-    assert.match(await kubectlOk(cluster.server.kubeconfig, ['get', 'hpa', 'web']), /web\s+Deployment\/web\s+.*\/70%\s+2\s+4\s+\d/);
+    assert.match(await kubectlOk(cluster.server.kubeconfig, ['get', 'hpa', 'web']), /web\s+Deployment\/web\s+cpu: .*\/70%\s+2\s+4\s+\d/);
   });
 
   it('reports missing metrics as ScalingActive False with FailedGetResourceMetric', async () => {
@@ -176,6 +176,6 @@ describe('HorizontalPodAutoscaler with a real kubelet', () => {
     // pod, every sync records FailedGetResourceMetric, and on a slow machine that exhausts the event
     // spam filter's burst for this HPA (25 per object, as client-go's), which then drops the
     // rescale event as Kubernetes would. The simulated-node test above checks the event.
-    assert.match(await kubectlOk(server.kubeconfig, ['get', 'hpa', 'burn']), /burn\s+Deployment\/burn\s+(cpu: )?\d+%\/50%\s+1\s+3\s+\d/);
+    assert.match(await kubectlOk(server.kubeconfig, ['get', 'hpa', 'burn']), /burn\s+Deployment\/burn\s+cpu: \d+%\/50%\s+1\s+3\s+\d/);
   });
 });

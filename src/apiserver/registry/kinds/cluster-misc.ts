@@ -145,7 +145,7 @@ export const priorityclasses = define<PriorityClass>({
 
 const MAX_SHOWN_METRICS = 2;
 
-/** printers.go formatHPAMetrics. */
+/** printers.go formatHPAMetrics (as of Kubernetes 1.31+: resource metrics are prefixed with their name, `cpu: 40%/50%`). */
 export function formatHPAMetrics(specs: readonly MetricSpec[] | undefined, statuses: readonly MetricStatus[] | undefined): string {
   if (!specs || specs.length === 0) return '<none>';
   const st = statuses ?? [];
@@ -167,12 +167,13 @@ export function formatHPAMetrics(specs: readonly MetricSpec[] | undefined, statu
       }
       case 'Resource':
       case 'ContainerResource': {
-        const t = spec.type === 'Resource' ? spec.resource?.target : spec.containerResource?.target;
+        const source = spec.type === 'Resource' ? spec.resource : spec.containerResource;
+        const t = source?.target;
         const cur = spec.type === 'Resource' ? s?.resource?.current : s?.containerResource?.current;
-        if (t?.averageValue !== undefined) return `${cur ? q(cur.averageValue) : '<unknown>'}/${String(t.averageValue)}`;
+        if (t?.averageValue !== undefined) return `${source?.name ?? ''}: ${cur ? q(cur.averageValue) : '<unknown>'}/${String(t.averageValue)}`;
         const current = cur?.averageUtilization !== undefined ? `${cur.averageUtilization}%` : '<unknown>';
         const target = t?.averageUtilization !== undefined ? `${t.averageUtilization}%` : '<auto>';
-        return `${current}/${target}`;
+        return `${source?.name ?? ''}: ${current}/${target}`;
       }
       default:
         return '<unknown type>';

@@ -149,7 +149,7 @@ export const horizontalpodautoscalersV1 = define<HpaV1>({
       name: 'Targets',
       type: 'string',
       description: 'the target average CPU utilization (represented as a percentage of requested CPU) over all the pods.',
-      cell: (h) => `${h.status?.currentCPUUtilizationPercentage !== undefined ? `${h.status.currentCPUUtilizationPercentage}%` : '<unknown>'}/${h.spec?.targetCPUUtilizationPercentage ?? DEFAULT_CPU}%`,
+      cell: (h) => `cpu: ${h.status?.currentCPUUtilizationPercentage !== undefined ? `${h.status.currentCPUUtilizationPercentage}%` : '<unknown>'}/${h.spec?.targetCPUUtilizationPercentage ?? DEFAULT_CPU}%`,
     },
     { name: 'MinPods', type: 'string', description: 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.', cell: (h) => (h.spec?.minReplicas !== undefined ? String(h.spec.minReplicas) : '<unset>') },
     { name: 'MaxPods', type: 'string', description: 'maxReplicas is the upper limit for the number of pods that can be set by the autoscaler.', cell: (h) => h.spec?.maxReplicas ?? 0 },
