@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
-import type { ConfigMap, Namespace, Pod, ResourceQuota } from 'kubernetes-types/core/v1.js';
+import type { ConfigMap, Namespace, Pod, ResourceQuota, Service } from 'kubernetes-types/core/v1.js';
 import { StatusError } from '../src/api/status.js';
 import { isForbidden } from '../src/api/status-predicates.js';
 import { resources } from '../src/client/rest/index.js';
@@ -106,6 +106,27 @@ describe('ResourceQuota against a real kite server', () => {
     await pods('q3').create(deadline);
     assert.equal((await used('q3', 'terminating'))['requests.memory'], '1Gi');
     assert.equal((await used('q3', 'besteffort'))['pods'], '1');
+  });
+
+  it('charges an update of a service for what it adds (a ClusterIP service turned NodePort)', async () => {
+    await namespace('q5');
+    const services = cluster.rest.resource<Service>(resources.SERVICES).namespace('q5');
+    await quotas('q5').create({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'ports' }, spec: { hard: { services: '2', 'services.nodeports': '1' } } });
+    await quotaReady('q5', 'ports');
+    const ports = [{ name: 'a', port: 80 }, { name: 'b', port: 81 }];
+    await services.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports } });
+    await waitUntil('the service counted', async () => (await used('q5', 'ports'))['services'] === '1', { timeoutMs: 15_000 });
+    const before = await services.get('web');
+    await assert.rejects(
+      services.update({ ...before, spec: { ...before.spec, type: 'NodePort' } }),
+      /services "web" is forbidden: exceeded quota: ports, requested: services.nodeports=2, used: services.nodeports=0, limited: services.nodeports=1/,
+    );
+    const after = await services.get('web');
+    assert.equal(after.spec?.type, 'ClusterIP');
+    assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion);
+    // Relabelling it adds nothing, so it is not charged again (services stays 1 of 2).
+    await services.update({ ...after, metadata: { ...after.metadata, labels: { tier: 'front' } } });
+    assert.equal((await used('q5', 'ports'))['services'], '1');
   });
 
   it('counts a resource it has no informer for (count/leases.coordination.k8s.io) by a live list', async () => {

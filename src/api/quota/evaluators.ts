@@ -51,6 +51,14 @@ export function objectUsage(group: string, resource: string, obj: unknown, nowMs
   return out;
 }
 
+/** Whether admission charges `operation` on group/resource (the evaluators' Handles): every create;
+ *  updates only of services (type and ports change) and claims (storage grows) — pods are charged
+ *  on update only with in-place resize, off by default in Kubernetes 1.32. */
+export function chargesOperation(group: string, resource: string, operation: string): boolean {
+  if (operation === 'CREATE') return true;
+  return operation === 'UPDATE' && !group && (resource === 'services' || resource === 'persistentvolumeclaims');
+}
+
 /** The quota names (of `names`) that objects of group/resource are charged for (MatchingResources). */
 export function matchingResources(group: string, resource: string, names: Iterable<string>): string[] {
   const gr = groupResourceName(group, resource);

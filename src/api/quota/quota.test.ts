@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Pod, ResourceQuota } from 'kubernetes-types/core/v1.js';
-import { addLists, lessThanOrEqual, objectUsage, podConstraintViolation, podUsage, prettyPrint, quotaMatches } from './index.js';
+import { addLists, chargesOperation, lessThanOrEqual, objectUsage, podConstraintViolation, podUsage, prettyPrint, quotaMatches, subtractNonNegative } from './index.js';
 
 const pod = (containers: Array<{ name: string; requests?: Record<string, string>; limits?: Record<string, string> }>, extra: Partial<Pod['spec']> = {}, phase?: string): Pod => ({
   metadata: { name: 'p' },
@@ -63,5 +63,20 @@ describe('quota evaluation', () => {
     const used = addLists({ 'requests.cpu': '1' }, { 'requests.cpu': '500m', pods: '1' });
     assert.equal(prettyPrint(used), 'pods=1,requests.cpu=1500m');
     assert.deepEqual(lessThanOrEqual(used, { 'requests.cpu': '1', pods: '2' }), { ok: false, exceeded: ['requests.cpu'] });
+  });
+});
+
+describe('updates', () => {
+  it('charge only what the new object adds, never a negative amount', () => {
+    assert.deepEqual(subtractNonNegative({ 'services.nodeports': '2', services: '1' }, { services: '1' }), { 'services.nodeports': '2', services: '0' });
+    assert.deepEqual(subtractNonNegative({ 'requests.storage': '1Gi' }, { 'requests.storage': '2Gi' }), { 'requests.storage': '0' });
+  });
+
+  it('are charged for services and claims only; creates always', () => {
+    assert.equal(chargesOperation('', 'services', 'UPDATE'), true);
+    assert.equal(chargesOperation('', 'persistentvolumeclaims', 'UPDATE'), true);
+    assert.equal(chargesOperation('', 'pods', 'UPDATE'), false);
+    assert.equal(chargesOperation('apps', 'deployments', 'UPDATE'), false);
+    assert.equal(chargesOperation('apps', 'deployments', 'CREATE'), true);
   });
 });

@@ -23,6 +23,16 @@ export function subtractLists(a: ResourceList, b: ResourceList | undefined): Res
   return out;
 }
 
+/** a − b per name of a, never below zero (quota.SubtractWithNonNegativeResult): what an update adds. */
+export function subtractNonNegative(a: ResourceList, b: ResourceList | undefined): ResourceList {
+  const out: ResourceList = {};
+  for (const [name, v] of Object.entries(a)) {
+    const d = q(v).sub(q(b?.[name]));
+    out[name] = (d.cmp(Quantity.of(0)) > 0 ? d : Quantity.of(0)).toString();
+  }
+  return out;
+}
+
 /** The larger of a and b, per name. */
 export function maxLists(a: ResourceList, b: ResourceList | undefined): ResourceList {
   const out: ResourceList = { ...a };

@@ -1,5 +1,6 @@
 // ResourceQuota admission, as kube-apiserver's (plugin/pkg/admission/resourcequota): a create in a
-// namespace with ResourceQuotas is checked against every quota that tracks it (its resources and
+// namespace with ResourceQuotas — or an update of a service or claim, charged only for what it
+// adds over the old object — is checked against every quota that tracks it (its resources and
 // scopes, from status.hard). A pod that does not state a cpu/memory resource a quota limits is
 // refused ("failed quota: q: must specify limits.cpu for: c"); a quota whose usage is not yet
 // known refuses ("status unknown for quota"); a create that would take used over hard is refused
@@ -14,6 +15,7 @@ import type { Pod, ResourceQuota } from 'kubernetes-types/core/v1.js';
 import { newForbidden } from '../../api/status-errors.js';
 import {
   addLists,
+  chargesOperation,
   isZeroList,
   lessThanOrEqual,
   maskList,
@@ -23,6 +25,7 @@ import {
   prettyPrint,
   quotaMatches,
   subtractLists,
+  subtractNonNegative,
   type ResourceList,
 } from '../../api/quota/index.js';
 import type { Store } from '../../storage/interface.js';
@@ -53,7 +56,8 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
   async validate(attrs: AdmissionAttributes): Promise<void> {
     const def = this.options.quotas();
     const { resource, namespace, object } = attrs;
-    if (!def || attrs.operation !== 'CREATE' || attrs.subresource || !namespace || !object || !resource.namespaced) return;
+    if (!def || attrs.subresource || !namespace || !object || !resource.namespaced) return;
+    if (!chargesOperation(resource.group, resource.resource, attrs.operation)) return;
     // From the watch cache, as Kubernetes reads its quota lister: every create pays this, and the
     // compare-and-swap below decides against the current usage anyway.
     const all = (await this.options.store.list<ResourceQuota>(listPrefix(def, namespace), { resourceVersion: '0' })).items;
@@ -69,7 +73,9 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
       const unknown = restricted.filter((r) => rq.status?.used?.[r] === undefined);
       if (unknown.length > 0) throw forbidden(`status unknown for quota: ${rq.metadata?.name}, resources: ${restricted.sort().join(',')}`);
     }
-    const delta = objectUsage(group, res, object, this.options.clock.now());
+    const now = this.options.clock.now();
+    const total = objectUsage(group, res, object, now);
+    const delta = attrs.operation === 'UPDATE' && attrs.oldObject ? subtractNonNegative(total, objectUsage(group, res, attrs.oldObject, now)) : total;
     if (isZeroList(delta)) return;
     if (attrs.dryRun) {
       for (const rq of pertinent) checkQuota(rq, delta, forbidden);
@@ -102,7 +108,7 @@ export class ResourceQuotaAdmission implements AdmissionPlugin {
     this.charges.set(attrs, charged);
   }
 
-  /** The create failed after admission: give back what it was charged. */
+  /** The write failed after admission: give back what it was charged. */
   async aborted(attrs: AdmissionAttributes): Promise<void> {
     const charged = this.charges.get(attrs);
     this.charges.delete(attrs);
