@@ -72,6 +72,8 @@ export interface ApiServerOptions {
   serviceAccountTokens?: ServiceAccountTokenConfig;
   /** Admission plugins left out by name (kube-apiserver's --disable-admission-plugins), e.g. ServiceAccount. */
   disableAdmissionPlugins?: readonly string[];
+  /** DefaultTolerationSeconds admission's not-ready / unreachable tolerationSeconds (kube-apiserver's --default-*-toleration-seconds; 300 each). */
+  defaultTolerationSeconds?: { notReady: number; unreachable: number };
 }
 
 type Obj = KubeObject & Record<string, unknown>;
@@ -117,7 +119,7 @@ export class ApiServer {
       clock: options.clock,
     });
     const disabled = new Set(options.disableAdmissionPlugins ?? []);
-    const plugins = [lifecycle, ...(options.extraAdmission ?? []), limitRanger, serviceAccount, priority, new DefaultTolerationSeconds(), defaultStorageClass, quota];
+    const plugins = [lifecycle, ...(options.extraAdmission ?? []), limitRanger, serviceAccount, priority, new DefaultTolerationSeconds(options.defaultTolerationSeconds?.notReady, options.defaultTolerationSeconds?.unreachable), defaultStorageClass, quota];
     this.admission = new AdmissionChain(plugins.filter((p) => !disabled.has(p.name)));
     this.authenticator = options.authenticator;
     if (options.serviceAccountTokens) {

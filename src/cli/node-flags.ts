@@ -20,6 +20,12 @@ export const positiveInt = (text: string): number => {
   return n;
 };
 
+export const nonNegativeInt = (text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a non-negative integer');
+  return n;
+};
+
 export const duration = (text: string): number => {
   try {
     return parseDuration(text);

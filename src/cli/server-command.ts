@@ -24,7 +24,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
-import { addNodeFlags, duration, kubeletTimings, port, runtimeChoice, type NodeFlags } from './node-flags.js';
+import { addNodeFlags, duration, kubeletTimings, nonNegativeInt, port, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
@@ -43,6 +43,8 @@ interface ServerFlags extends ControllerFlags, NodeFlags {
   apiAudiences?: string;
   serviceAccountKeyFile?: string;
   disableAdmissionPlugins?: string;
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
   serviceCidr: string;
   disableScheduler?: boolean;
   disableControllerManager?: boolean;
@@ -66,6 +68,8 @@ export function serverCommand(): Command {
     .option('--service-account-key-file <files>', 'comma-separated PEM files of further keys that service-account tokens may be signed with')
     .option('--api-audiences <audiences>', 'comma-separated audiences the API server accepts in tokens (default: the issuer)')
     .option('--disable-admission-plugins <names>', 'comma-separated admission plugins to turn off (e.g. ServiceAccount)')
+    .option('--default-not-ready-toleration-seconds <n>', 'tolerationSeconds of the not-ready:NoExecute toleration added to pods without one', nonNegativeInt, 300)
+    .option('--default-unreachable-toleration-seconds <n>', 'tolerationSeconds of the unreachable:NoExecute toleration added to pods without one', nonNegativeInt, 300)
     .option('--service-cidr <cidr>', 'range Service ClusterIPs are allocated from', '10.96.0.0/12')
     .option('--disable-scheduler', 'do not run the scheduler in this process')
     .option('--disable-controller-manager', 'do not run the controllers in this process')
@@ -149,6 +153,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
       extraPublicKeys: await loadVerificationKeys(list(flags.serviceAccountKeyFile)),
     },
     disableAdmissionPlugins: list(flags.disableAdmissionPlugins),
+    defaultTolerationSeconds: { notReady: flags.defaultNotReadyTolerationSeconds, unreachable: flags.defaultUnreachableTolerationSeconds },
   });
   const secrets = api.catalog.lookup('', 'v1', 'secrets');
   secretStore = secrets ? (api.storeFor(secrets) as unknown as RestStore<KubeObject>) : undefined;

@@ -21,7 +21,12 @@ export interface KiteProcess {
 
 /** Starts `kite ARGS`; nodeArgs go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
 export function startKite(args: string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []): KiteProcess {
-  const child = spawn(process.execPath, [...nodeArgs, kiteBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(process.execPath, [...nodeArgs, kiteBin, ...args], env);
+}
+
+/** Starts FILE ARGV (e.g. `ip netns exec NS node kite.js …`, which execs kite in place) as a KiteProcess. */
+export function startProcess(file: string, argv: string[], env: NodeJS.ProcessEnv = process.env): KiteProcess {
+  const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   const listeners = new Set<() => void>();
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

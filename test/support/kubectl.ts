@@ -1,4 +1,5 @@
-// Runs the real kubectl (v1.32, on the PATH) against a server, with a bound on each call.
+// Runs the real kubectl (v1.32, on the PATH) against a server, with a bound on each call; with
+// `netns`, inside that network namespace (`ip netns exec NS kubectl …`).
 
 import { spawn } from 'node:child_process';
 
@@ -8,9 +9,19 @@ export interface KubectlResult {
   stderr: string;
 }
 
-export function kubectl(kubeconfig: string, args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<KubectlResult> {
+export interface KubectlOptions {
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** A network namespace (`ip netns add`) to run kubectl in. */
+  netns?: string;
+}
+
+export function kubectl(kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+    const argv = ['--kubeconfig', kubeconfig, ...args];
+    const [file, fileArgs]: [string, string[]] = options.netns ? ['ip', ['netns', 'exec', options.netns, 'kubectl', ...argv]] : ['kubectl', argv];
+    const child = spawn(file, fileArgs, {
       env: { ...process.env, KUBECACHEDIR: `${kubeconfig}.cache`, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -35,7 +46,7 @@ export function kubectl(kubeconfig: string, args: string[], options: { input?: s
 }
 
 /** kubectl that must succeed; returns stdout. */
-export async function kubectlOk(kubeconfig: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function kubectlOk(kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<string> {
   const r = await kubectl(kubeconfig, args, options);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
   return r.stdout;

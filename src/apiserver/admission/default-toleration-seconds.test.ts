@@ -29,6 +29,11 @@ describe('DefaultTolerationSeconds', () => {
     plugin.admit(attrs(all));
     assert.equal(all.spec?.tolerations?.length, 1);
   });
+  it('uses the configured seconds (--default-not-ready/unreachable-toleration-seconds)', () => {
+    const pod: Pod = { spec: { containers: [] } };
+    new DefaultTolerationSeconds(2, 0).admit(attrs(pod));
+    assert.deepEqual(pod.spec?.tolerations?.map((t) => [t.key, t.tolerationSeconds]), [['node.kubernetes.io/not-ready', 2], ['node.kubernetes.io/unreachable', 0]]);
+  });
   it('leaves updates alone', () => {
     const pod: Pod = { spec: { containers: [] } };
     plugin.admit(attrs(pod, 'UPDATE'));

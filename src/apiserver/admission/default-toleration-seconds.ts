@@ -1,6 +1,7 @@
 // DefaultTolerationSeconds admission, as kube-apiserver's: a new pod that does not tolerate the
 // node.kubernetes.io/not-ready or node.kubernetes.io/unreachable NoExecute taints gets a toleration
-// for each, for 300 s — so the taint manager evicts it five minutes after its node fails.
+// for each, for 300 s by default (kube-apiserver's --default-not-ready-toleration-seconds and
+// --default-unreachable-toleration-seconds) — so the taint manager evicts it five minutes after its node fails.
 
 import type { Pod, Toleration } from 'kubernetes-types/core/v1.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
