@@ -3,10 +3,13 @@
 // ImageFsInfo and statfs; its sandbox image reported pinned; with thresholds that force GC
 // (high 1 %, low 0 %, minimum age 0 s) an unused image is removed while the image a running
 // container uses and the pinned sandbox image stay, and the shortfall is the kubelet's
-// FreeDiskSpaceFailed event on the Node; once the pod is gone its image goes too.
+// FreeDiskSpaceFailed event on the Node; once the pod is gone its image goes too. And the same
+// through `kite server --runtime containerd` with the --image-gc-* flags: its kubelet collects at
+// start and records the event on its Node.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ImageGcManager } from '../src/kubelet/images/image-gc.js';
@@ -15,7 +18,10 @@ import type { ContainerRuntime, PodSandboxConfig } from '../src/runtime/runtime.
 import { FakeClock } from '../src/util/clock.js';
 import { silentLogger } from '../src/util/log.js';
 import { PAUSE_IMAGE, startContainerd, type ContainerdProcess } from './support/containerd-process.js';
+import { kubectlOk } from './support/kubectl.js';
+import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import type { BuiltImage } from './support/oci-image.js';
+import { waitUntil } from './support/wait-until.js';
 
 const USED = 'kite.local/busybox:1';
 const UNUSED = 'kite.local/unused:1';
@@ -97,5 +103,53 @@ describe('image garbage collection on containerd', () => {
     await clock.step(1000);
     await assert.rejects(gc.garbageCollect(clock.now()), /Attempted to free/);
     assert.deepEqual(await tags(), [PAUSE_IMAGE]);
+  });
+});
+
+describe('image garbage collection in kite server on containerd', () => {
+  let containerd: ContainerdProcess;
+  let server: KiteServer | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'kite-image-gc-'));
+  const NODE = 'image-gc-node';
+
+  before(async () => {
+    containerd = await startContainerd();
+    containerd.addImage({ name: UNUSED, cmd: ['echo', 'never run'] });
+  });
+
+  after(async () => {
+    if (server) await stopKiteServer(server);
+    await containerd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the --image-gc-* flags reach the kubelet: the unused image is collected at start, the shortfall is an event on the Node', async () => {
+    const runtime = containerd.runtime();
+    assert.ok(await runtime.imageStatus(UNUSED));
+    server = await startKiteServer(join(dir, 'server'), {
+      kubelet: true,
+      extraArgs: [
+        '--node-name', NODE,
+        '--runtime', 'containerd',
+        '--containerd-endpoint', `unix://${containerd.address}`,
+        '--containerd-netns', containerd.netns,
+        '--cgroup-root', containerd.cgroupParent,
+        '--image-gc-high-threshold', '1',
+        '--image-gc-low-threshold', '0',
+        '--image-minimum-gc-age', '0s',
+      ],
+    });
+    await waitUntil('the kubelet to collect the unused image', async () => (await runtime.imageStatus(UNUSED)) === undefined, { timeoutMs: 30_000, intervalMs: 200 });
+    assert.ok(await runtime.imageStatus(PAUSE_IMAGE), 'the pinned sandbox image stays');
+    let events: { reason: string; message: string; type: string; source?: { component?: string } }[] = [];
+    await waitUntil('the FreeDiskSpaceFailed event on the Node', async () => {
+      const list = JSON.parse(await kubectlOk(server!.kubeconfig, ['get', 'events', '-A', '--field-selector', `involvedObject.kind=Node,involvedObject.name=${NODE}`, '-o', 'json'])) as { items: typeof events };
+      events = list.items;
+      return events.some((e) => e.reason === 'FreeDiskSpaceFailed');
+    }, { timeoutMs: 30_000, intervalMs: 500, describe: () => JSON.stringify(events) });
+    const failed = events.find((e) => e.reason === 'FreeDiskSpaceFailed')!;
+    assert.equal(failed.type, 'Warning');
+    assert.equal(failed.source?.component, 'kubelet');
+    assert.match(failed.message, /^Failed to garbage collect required amount of images\. Attempted to free \d+ bytes, but only found [1-9]\d* bytes eligible to free\.$/);
   });
 });
