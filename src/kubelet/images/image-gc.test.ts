@@ -162,6 +162,19 @@ describe('ImageGcManager', () => {
     assert.deepEqual(runtime.removed, ['b']);
   });
 
+  it('deleteUnusedImages removes every unused image old enough, whatever the usage', async () => {
+    const { gc, runtime, clock, fsReads } = setup();
+    runtime.add('a', 10);
+    runtime.add('b', 20);
+    runtime.add('used', 30);
+    runtime.use('c', 'kite.local/used:1', 'used');
+    assert.equal(await gc.deleteUnusedImages(), 0, 'all younger than the minimum age');
+    await clock.step(2 * MIN);
+    assert.equal(await gc.deleteUnusedImages(), 30);
+    assert.deepEqual(runtime.removed.sort(), ['a', 'b']);
+    assert.equal(fsReads(), 0);
+  });
+
   it('an invalid capacity is an InvalidDiskCapacity event', async () => {
     const { gc, events } = setup({}, { capacityBytes: 0, availableBytes: 0 });
     await assert.rejects(gc.garbageCollect(0), /invalid capacity 0 on image filesystem/);

@@ -139,6 +139,13 @@ export class ImageGcManager {
     }
   }
 
+  /** Removes every unused, unpinned image old enough (the kubelet's DeleteUnusedImages, which its
+   *  eviction manager calls under image filesystem pressure); returns the bytes freed. */
+  async deleteUnusedImages(): Promise<number> {
+    const freeTime = this.o.clock.now();
+    return this.freeSpace(Number.POSITIVE_INFINITY, freeTime, await this.imagesInEvictionOrder(freeTime));
+  }
+
   /** The record of an image, for tests and diagnostics. */
   record(id: string): ImageRecord | undefined {
     return this.records.get(id);
