@@ -122,6 +122,8 @@ describe('kite server', () => {
       [['server', '--store', 'etcd', '--data-dir', tempDir()], /--store etcd needs --etcd-servers/],
       [['server', '--port', 'http'], /port is an integer/],
       [['server', '--compaction-interval', 'soon'], /invalid duration/],
+      [['server', '--image-gc-low-threshold', '90'], /imageGCLowThresholdPercent \(--image-gc-low-threshold\) 90 must be less than imageGCHighThresholdPercent \(--image-gc-high-threshold\) 85/],
+      [['agent', '--server', 'https://127.0.0.1:1', '--image-gc-high-threshold', '101'], /imageGCHighThresholdPercent \(--image-gc-high-threshold\) 101 must be between 0 and 100, inclusive/],
     ];
     for (const [args, message] of cases) {
       const p = startKite(args);

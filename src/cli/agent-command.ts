@@ -13,6 +13,7 @@ import { bootstrapKubeletCredentials, untilReachable } from '../kubelet/bootstra
 import { realClock } from '../util/clock.js';
 import { createLogger } from '../util/log.js';
 import { addNodeFlags, kubeletTimings, runtimeChoice, type NodeFlags } from './node-flags.js';
+import { imageGcPolicy } from './image-gc-flags.js';
 import { defaultNodeName, parseTaints, startNodeAgent } from './node-agent.js';
 import { untilSignal } from './signals.js';
 
@@ -81,6 +82,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     serving: { ...credentials.serving, clientCaPem: credentials.caPem },
     kubeletPort: flags.kubeletPort,
     runtime: runtimeChoice(flags),
+    imageGc: imageGcPolicy(flags),
     ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
   });
   await agent.kubelet.started;

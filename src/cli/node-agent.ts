@@ -16,6 +16,7 @@ import { connectContainerdRuntime, netnsDialer } from '../runtime/containerd/ind
 import { createProcessRuntime } from '../runtime/process/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
+import type { ImageGcPolicy } from '../kubelet/images/gc-policy.js';
 
 export interface NodeAgentOptions {
   kubeconfig: string;
@@ -34,6 +35,8 @@ export interface NodeAgentOptions {
   runtime?: NodeRuntimeChoice;
   /** The cgroup parent of the pods' sandboxes (the kubelet's --cgroup-root; default: the runtime's). */
   cgroupRoot?: string;
+  /** The kubelet's image garbage collection policy (default: the kubelet's). */
+  imageGc?: ImageGcPolicy;
 }
 
 /** Which container runtime the node's kubelet drives. */
@@ -115,6 +118,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     localPathProvisioner: true,
     ...(options.cgroupRoot ? { cgroupParent: options.cgroupRoot } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
+    ...(options.imageGc ? { imageGc: { policy: options.imageGc } } : {}),
   });
   running = kubelet;
   return {

@@ -7,6 +7,7 @@ import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/index.js';
 import { RUNTIME_KINDS, type NodeRuntimeChoice } from './node-agent.js';
 import type { KubeletTimings } from '../kubelet/index.js';
 import { parseDuration } from '../util/duration.js';
+import { addImageGcFlags, type ImageGcFlags } from './image-gc-flags.js';
 
 export const port = (text: string): number => {
   const n = Number(text);
@@ -45,7 +46,7 @@ export function parseLabels(text: string): Record<string, string> {
   return labels;
 }
 
-export interface NodeFlags {
+export interface NodeFlags extends ImageGcFlags {
   nodeName?: string;
   nodeIp?: string;
   nodeLabels?: Record<string, string>;
@@ -61,7 +62,7 @@ export interface NodeFlags {
 }
 
 export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Command {
-  return command
+  return addImageGcFlags(command)
     .option('--node-name <name>', "this node's name (default: the host name)")
     .option('--node-ip <ip>', `this node's InternalIP (default: ${defaults.nodeIp})`)
     .option('--node-labels <labels>', 'extra labels the node registers with: key=value,…', parseLabels)

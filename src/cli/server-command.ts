@@ -25,6 +25,7 @@ import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
 import { addNodeFlags, duration, kubeletTimings, nonNegativeInt, port, runtimeChoice, type NodeFlags } from './node-flags.js';
+import { imageGcPolicy } from './image-gc-flags.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
@@ -217,6 +218,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
       nodeLabels: { ...flags.nodeLabels, 'node-role.kubernetes.io/control-plane': 'true' },
       taints,
       runtime: runtimeChoice(flags),
+      imageGc: imageGcPolicy(flags),
       ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
       logger: log.child('kubelet'),
       timings: kubeletTimings(flags),

@@ -24,6 +24,7 @@ import { podPullCredentials } from './pull-secrets.js';
 import { LocalPathProvisioner } from './volumes/local-path/index.js';
 import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
+import { kubeletImageGc, type ImageGcSettings } from './images/kubelet-image-gc.js';
 
 export interface KubeletOptions {
   /** A RestClient (not closed by stop()), or a kubeconfig path. */
@@ -53,6 +54,8 @@ export interface KubeletOptions {
   cgroupParent?: string;
   /** Host facts (default: read from this machine). */
   hostInfo?: () => HostInfo;
+  /** Image garbage collection: the policy (default: the kubelet's) and period (5 min). */
+  imageGc?: ImageGcSettings;
 }
 
 export interface RunningKubelet {
@@ -171,10 +174,12 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   provisioner?.start().catch((err: unknown) => logger.error('local-path provisioner failed to start', { error: err as Error }));
   const registered = reporter.start().then(() => lease.start());
   const source = startPodSource(client, options.nodeName, kubelet, clock, logger.child('pod-source'));
+  const imageGc = kubeletImageGc({ runtime, runtimeName: version.runtimeName, nodeName: options.nodeName, recorder, clock, logger: logger.child('image-gc'), ...options.imageGc });
   let stopped = false;
   const started = Promise.all([registered, source.synced]).then(([, synced]) => {
     if (synced && !stopped) {
       kubelet.start();
+      imageGc.start();
       logger.info('kubelet started', { node: options.nodeName, runtime: `${version.runtimeName}://${version.runtimeVersion}` });
     }
   });
@@ -192,6 +197,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         stopped = true;
         await source.stop();
         await kubelet.stop();
+        await imageGc.stop();
         clusterHelpers?.stop();
         await provisioner?.stop();
         await Promise.all([serviceFactory.shutdown(), nodeFactory.shutdown()]);

@@ -251,6 +251,8 @@ export interface Image {
   repoTags: string[];
   repoDigests: string[];
   sizeBytes: number;
+  /** The runtime keeps it whatever the kubelet's image GC thinks (CRI `pinned`: the sandbox image). */
+  pinned?: boolean;
 }
 
 export interface FilesystemUsage {

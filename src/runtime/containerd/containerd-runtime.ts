@@ -43,6 +43,7 @@ import {
 import { CriCallError, CriClient } from './cri-client.js';
 import type { CriContainer, CriContainerStats, CriContainerStatus, CriFilesystemUsage, CriImage, CriPodSandbox, CriPodSandboxStatus } from './messages.js';
 import { openPortForward, openStreamSession, tcpDialer, type StreamDialer } from './streaming.js';
+import { SandboxImagePin } from './sandbox-image.js';
 
 export const DEFAULT_CONTAINERD_ENDPOINT = '/run/containerd/containerd.sock';
 
@@ -73,6 +74,7 @@ export class ContainerdRuntime implements ContainerRuntime {
   private readonly requestTimeoutMs: number;
   private readonly runtimeHandler: string;
   private readonly nodeIPs: string[];
+  private readonly sandboxImage: SandboxImagePin;
 
   constructor(options: ContainerdRuntimeOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
@@ -81,6 +83,10 @@ export class ContainerdRuntime implements ContainerRuntime {
     this.pullTimeoutMs = options.pullTimeoutMs ?? 600_000;
     this.runtimeHandler = options.runtimeHandler ?? '';
     this.nodeIPs = options.nodeIPs ?? [];
+    this.sandboxImage = new SandboxImagePin({
+      statusInfo: async () => (await this.client.runtime<{ info: Record<string, string> }>('Status', { verbose: true })).info,
+      imageId: async (name) => (await this.imageStatusUnpinned(name))?.id,
+    });
   }
 
   async version(): Promise<VersionInfo> {
@@ -249,6 +255,11 @@ export class ContainerdRuntime implements ContainerRuntime {
   }
 
   async imageStatus(image: string): Promise<Image | undefined> {
+    const found = await this.imageStatusUnpinned(image);
+    return found ? (await this.sandboxImage.mark([found], false))[0] : undefined;
+  }
+
+  private async imageStatusUnpinned(image: string): Promise<Image | undefined> {
     try {
       const r = await this.client.image<{ image: CriImage | null }>('ImageStatus', { image: { image }, verbose: false }, { what: 'image', id: image });
       return r.image ? fromCriImage(r.image) : undefined;
@@ -260,7 +271,7 @@ export class ContainerdRuntime implements ContainerRuntime {
 
   async listImages(): Promise<Image[]> {
     const r = await this.client.image<{ images: CriImage[] }>('ListImages', { filter: null });
-    return r.images.map(fromCriImage);
+    return this.sandboxImage.mark(r.images.map(fromCriImage));
   }
 
   async removeImage(image: string): Promise<void> {

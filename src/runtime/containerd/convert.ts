@@ -188,7 +188,7 @@ export function fromCriStats(s: CriContainerStats): ContainerStats {
 }
 
 export function fromCriImage(i: CriImage): Image {
-  return { id: i.id, repoTags: i.repo_tags, repoDigests: i.repo_digests, sizeBytes: i.size };
+  return { id: i.id, repoTags: i.repo_tags, repoDigests: i.repo_digests, sizeBytes: i.size, ...(i.pinned ? { pinned: true } : {}) };
 }
 
 export function fromCriFilesystemUsage(u: CriFilesystemUsage): FilesystemUsage {

@@ -142,6 +142,7 @@ export interface CriImage {
   repo_tags: string[];
   repo_digests: string[];
   size: number;
+  pinned: boolean;
 }
 
 export interface CriAuthConfig {
