@@ -17,7 +17,7 @@
 //     (createBatchPodSequential). The node then holds 110 pods, its pod capacity.
 //  2. Density: at those 110 Running pods, the `kite agent` process (the kubelet alone) and the
 //     `kite server` process are sampled from /proc/PID for 20 s: VmRSS (max of 1 s samples),
-//     VmHWM and utime + stime.
+//     VmHWM and utime + stime; the agent's RSS right after it joined (0 pods) is printed beside them.
 //  3. "create a batch of pods" — the burst: every pod deleted, the settle pause, then 100 pods
 //     created concurrently (createBatchPodWithRateControl with interval 0); per-pod latency, the
 //     batch lag (first create → last Running) and pods/s. A throughput figure, not the SLI.
