@@ -390,6 +390,7 @@ async function runRuntime(kind: RuntimeKind): Promise<Result> {
   }
 }
 
+const startLoad = load1();
 const kinds: RuntimeKind[] = only === 'process' || only === 'containerd' ? [only] : ['process', 'containerd'];
 const results: Result[] = [];
 for (const kind of kinds) results.push(await runRuntime(kind));
@@ -401,7 +402,7 @@ const args = [only ? `--runtime ${only}` : '', TEST_PODS !== 100 ? `--pods ${TES
   .join(' ');
 const out: string[] = [];
 out.push(`Command: \`npm run bench -- kubelet${args ? ` ${args}` : ''}\``);
-out.push(`Machine: ${machine()}; 1-minute load average at the start: ${fmt(results[0]?.sequence.loads[0] ?? NaN, 1)}`);
+out.push(`Machine: ${machine()}; 1-minute load average at the start: ${fmt(startLoad, 1)}`);
 out.push('');
 out.push(
   `(a) Pod startup latency of record — sequential, as density_test.go's "create a sequence of pods": ${BACKGROUND_PODS} background pods, a ${SETTLE_MS / 1000} s pause, then ${TEST_PODS} pods created one at a time, each waited to Running (create call → Running seen through a watch):`,
