@@ -12,7 +12,6 @@ import { startKubelet, type KubeletTimings, type RunningKubelet } from '../kubel
 import { kubeletHost } from '../kubelet/kubelet-host.js';
 import { startKubeletServer, type KubeletServerTls } from '../kubelet/server/index.js';
 import { realClock } from '../util/clock.js';
-import { connectContainerdRuntime, netnsDialer } from '../runtime/containerd/index.js';
 import { createProcessRuntime } from '../runtime/process/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
@@ -54,6 +53,8 @@ export const RUNTIME_KINDS = ['process', 'containerd'] as const;
 
 async function openRuntime(choice: NodeRuntimeChoice, options: NodeAgentOptions): Promise<ContainerRuntime> {
   if (choice.kind === 'containerd') {
+    // Loaded only for containerd: the gRPC client and the CRI protos cost the process runtime ~25 MB.
+    const { connectContainerdRuntime, netnsDialer } = await import('../runtime/containerd/index.js');
     return connectContainerdRuntime({
       endpoint: choice.endpoint,
       nodeIPs: [options.nodeIP],

@@ -3,7 +3,7 @@
 // every command uses for ports, counts and durations.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/index.js';
+import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/endpoint.js';
 import { RUNTIME_KINDS, type NodeRuntimeChoice } from './node-agent.js';
 import type { KubeletTimings } from '../kubelet/index.js';
 import { parseDuration } from '../util/duration.js';

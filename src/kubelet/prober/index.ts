@@ -8,5 +8,3 @@ export type { RecordedResult } from './worker.js';
 export { runExec } from './exec-action.js';
 export { httpGet, actionUrl, HttpActionError, type HttpResponse } from './http-action.js';
 export { runTcp } from './tcp-action.js';
-export { runGrpc } from './grpc-action.js';
-export { healthService } from './grpc-health.js';

@@ -6,7 +6,6 @@
 
 import type { Probe } from 'kubernetes-types/core/v1.js';
 import { runExec } from './exec-action.js';
-import { runGrpc } from './grpc-action.js';
 import { HttpActionError, KUBE_VERSION, httpGet } from './http-action.js';
 import { ProbeSetupError, resolvePort } from './port.js';
 import { runTcp } from './tcp-action.js';
@@ -37,7 +36,8 @@ export async function runProbe(probe: Probe, target: ProbeTarget): Promise<Probe
       const port = resolvePort(probe.tcpSocket.port, target.container);
       return await runTcp(probe.tcpSocket.host || target.podIP, port, timeoutMs);
     }
-    if (probe.grpc) return await runGrpc(target.podIP, probe.grpc.port, probe.grpc.service ?? '', timeoutMs);
+    // gRPC (~25 MB of client and protos) is loaded on the first grpc probe, not by every kubelet.
+    if (probe.grpc) return await (await import('./grpc-action.js')).runGrpc(target.podIP, probe.grpc.port, probe.grpc.service ?? '', timeoutMs);
     return { result: 'Unknown', output: `missing probe handler for ${target.pod.metadata?.name ?? ''}:${target.container.name}` };
   } catch (err) {
     if (err instanceof ProbeSetupError) return { result: 'Unknown', output: err.message };

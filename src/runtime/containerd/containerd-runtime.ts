@@ -44,8 +44,8 @@ import { CriCallError, CriClient } from './cri-client.js';
 import type { CriContainer, CriContainerStats, CriContainerStatus, CriFilesystemUsage, CriImage, CriPodSandbox, CriPodSandboxStatus } from './messages.js';
 import { openPortForward, openStreamSession, tcpDialer, type StreamDialer } from './streaming.js';
 import { SandboxImagePin } from './sandbox-image.js';
+import { DEFAULT_CONTAINERD_ENDPOINT } from './endpoint.js';
 
-export const DEFAULT_CONTAINERD_ENDPOINT = '/run/containerd/containerd.sock';
 
 export interface ContainerdRuntimeOptions {
   /** containerd's gRPC socket (a path or unix:// URL); default /run/containerd/containerd.sock. */
