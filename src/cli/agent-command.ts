@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { bootstrapKubeletCredentials, untilReachable } from '../kubelet/bootstrap/index.js';
 import { realClock } from '../util/clock.js';
 import { createLogger } from '../util/log.js';
-import { addNodeFlags, kubeletTimings, runtimeChoice, type NodeFlags } from './node-flags.js';
+import { addNodeFlags, kubeletEviction, kubeletTimings, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { defaultNodeName, parseTaints, startNodeAgent } from './node-agent.js';
 import { untilSignal } from './signals.js';
 
@@ -78,6 +78,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     taints: parseTaints(flags.registerWithTaints ?? ''),
     logger: log.child('kubelet'),
     timings: kubeletTimings(flags),
+    eviction: kubeletEviction(flags),
     serving: { ...credentials.serving, clientCaPem: credentials.caPem },
     kubeletPort: flags.kubeletPort,
     runtime: runtimeChoice(flags),

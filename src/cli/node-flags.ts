@@ -5,7 +5,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/index.js';
 import { RUNTIME_KINDS, type NodeRuntimeChoice } from './node-agent.js';
-import type { KubeletTimings } from '../kubelet/index.js';
+import { DEFAULT_EVICTION_HARD, DEFAULT_PRESSURE_TRANSITION_MS, parseEvictionHard, type EvictionThreshold, type KubeletEvictionOptions, type KubeletTimings } from '../kubelet/index.js';
 import { parseDuration } from '../util/duration.js';
 
 export const port = (text: string): number => {
@@ -52,7 +52,18 @@ export interface NodeFlags {
   containerdEndpoint: string;
   containerdNetns?: string;
   cgroupRoot?: string;
+  evictionHard: EvictionThreshold[];
+  evictionPressureTransitionPeriod: number;
 }
+
+/** The --eviction-hard value: "signal<quantity|percent,…" (the kubelet's syntax). */
+export const evictionThresholds = (text: string): EvictionThreshold[] => {
+  try {
+    return parseEvictionHard(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
 
 export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Command {
   return command
@@ -67,7 +78,9 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
     .addOption(new Option('--runtime <kind>', "the kubelet's container runtime").choices([...RUNTIME_KINDS]).default('process'))
     .option('--containerd-endpoint <sock>', "containerd's CRI socket (with --runtime containerd)", DEFAULT_CONTAINERD_ENDPOINT)
     .option('--containerd-netns <name>', "the network namespace containerd runs in, if not the host's (its streaming server is dialled there)")
-    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)");
+    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)")
+    .option('--eviction-hard <thresholds>', `hard eviction thresholds, signal<quantity or signal<percent,… (replaces the default ${DEFAULT_EVICTION_HARD})`, evictionThresholds, parseEvictionHard(DEFAULT_EVICTION_HARD))
+    .option('--eviction-pressure-transition-period <duration>', 'how long a pressure condition stays on after its signal clears', duration, DEFAULT_PRESSURE_TRANSITION_MS);
 }
 
 /** The runtime the flags choose. */
@@ -86,4 +99,8 @@ export function kubeletTimings(flags: NodeFlags): Partial<KubeletTimings> {
     leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
     leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
   };
+}
+
+export function kubeletEviction(flags: NodeFlags): KubeletEvictionOptions {
+  return { hard: flags.evictionHard, pressureTransitionMs: flags.evictionPressureTransitionPeriod };
 }

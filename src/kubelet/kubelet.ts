@@ -12,7 +12,7 @@ import type { EventRecorder } from '../client/events/index.js';
 import type { AuthConfig, ContainerRuntime } from '../runtime/runtime.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { admitPod } from './admission.js';
+import { admitPod, type AdmitResult } from './admission.js';
 import { RestartBackoff } from './backoff.js';
 import { gracePeriodSeconds, killPod } from './kill-pod.js';
 import type { KubeletApi } from './kubelet-api.js';
@@ -47,6 +47,8 @@ export interface KubeletCoreOptions {
   pullCredentials?: (pod: Pod, image: string) => Promise<AuthConfig[]>;
   /** The cgroup parent of the pods' sandboxes. */
   cgroupParent?: string;
+  /** Admit handlers that run before the resource/affinity/taint predicates (the eviction manager's). */
+  admitHandlers?: readonly ((pod: Pod) => AdmitResult)[];
 }
 
 const RETRY_MS = 1_000;
@@ -242,7 +244,7 @@ export class Kubelet {
       return false;
     }
     const others = [...this.admitted].map((u) => this.pod(u)).filter((p): p is Pod => !!p && !isTerminalPhase(p.status?.phase));
-    const result = admitPod(pod, node, others);
+    const result = this.runAdmitHandlers(pod) ?? admitPod(pod, node, others);
     if (result.admit) {
       this.admitted.add(uid);
       return true;
@@ -259,6 +261,15 @@ export class Kubelet {
       hostIPs: [{ ip: this.o.nodeIP }],
     });
     return false;
+  }
+
+  /** The first rejection of the extra admit handlers, as "Pod was rejected: …". */
+  private runAdmitHandlers(pod: Pod): AdmitResult | undefined {
+    for (const handler of this.o.admitHandlers ?? []) {
+      const result = handler(pod);
+      if (!result.admit) return { ...result, message: `Pod was rejected: ${result.message}` };
+    }
+    return undefined;
   }
 
   /** A pod that reached Succeeded/Failed: its containers stop, its status stays. */

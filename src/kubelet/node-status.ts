@@ -8,6 +8,7 @@ import { formatTime } from '../api/meta.js';
 import { isAlreadyExists } from '../api/status-predicates.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import type { Threshold } from './eviction/thresholds.js';
 import type { HostInfo } from './host-info.js';
 import type { KubeletApi } from './kubelet-api.js';
 import { defaultNodeLabels, nodeConditions, initialNode, nodeStatusFacts, stampConditions, type NodeIdentity } from './node-object.js';
@@ -26,6 +27,10 @@ export interface NodeStatusReporterOptions {
   readinessProblem?: () => Promise<string | undefined>;
   /** The images on the node (status.images, largest first, at most 50 as the kubelet reports). */
   images?: () => Promise<NonNullable<NodeStatus['images']>>;
+  /** The pressure conditions in force (MemoryPressure, DiskPressure, PIDPressure), from the eviction manager. */
+  pressure?: () => ReadonlySet<string>;
+  /** The hard eviction thresholds allocatable is reduced by (default: Kubernetes'). */
+  evictionHard?: readonly Threshold[];
   /** Registration retry backoff: first delay and cap. */
   registerBackoffMs?: { initialMs: number; maxMs: number };
 }
@@ -81,13 +86,13 @@ export class NodeStatusReporter {
 
   private async post(): Promise<void> {
     const now = this.o.clock.now();
-    const facts = nodeStatusFacts(this.o.identity, this.o.host());
+    const facts = nodeStatusFacts(this.o.identity, this.o.host(), this.o.evictionHard);
     const previous = this.lastPosted?.status.conditions ?? this.node?.status?.conditions;
     const problem = await this.o.readinessProblem?.();
     const images = await this.o.images?.().catch(() => undefined);
     const candidate: NodeStatus = {
       ...facts,
-      conditions: stampConditions(nodeConditions(problem), previous, formatTime(now)),
+      conditions: stampConditions(nodeConditions(problem, this.o.pressure?.()), previous, formatTime(now)),
       ...(images ? { images: [...images].sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0)).slice(0, MAX_IMAGES) } : {}),
     };
     const due = !this.lastPosted || now - this.lastPosted.at >= this.o.reportMs;

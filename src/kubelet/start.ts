@@ -24,6 +24,9 @@ import { podPullCredentials } from './pull-secrets.js';
 import { LocalPathProvisioner } from './volumes/local-path/index.js';
 import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
+import { EvictionManager } from './eviction/manager.js';
+import { hostSignalObserver, type SignalObserver } from './eviction/host-signals.js';
+import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/thresholds.js';
 
 export interface KubeletOptions {
   /** A RestClient (not closed by stop()), or a kubeconfig path. */
@@ -53,6 +56,15 @@ export interface KubeletOptions {
   cgroupParent?: string;
   /** Host facts (default: read from this machine). */
   hostInfo?: () => HostInfo;
+  /** Hard eviction thresholds (--eviction-hard; default Kubernetes'), the pressure transition period and the signal observer (default: this host). */
+  eviction?: KubeletEvictionOptions;
+}
+
+export interface KubeletEvictionOptions {
+  hard?: readonly Threshold[];
+  pressureTransitionMs?: number;
+  monitoringMs?: number;
+  observe?: SignalObserver;
 }
 
 export interface RunningKubelet {
@@ -91,6 +103,17 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(eventClient ?? client));
   const recorder = broadcaster.newRecorder({ component: 'kubelet', host: options.nodeName });
 
+  const evictionHard = options.eviction?.hard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
+  const eviction = new EvictionManager({
+    thresholds: evictionHard,
+    observe: options.eviction?.observe ?? hostSignalObserver(options.dataDir),
+    clock,
+    logger: logger.child('eviction'),
+    ...(options.eviction?.pressureTransitionMs !== undefined ? { transitionMs: options.eviction.pressureTransitionMs } : {}),
+    ...(options.eviction?.monitoringMs !== undefined ? { monitoringMs: options.eviction.monitoringMs } : {}),
+  });
+  eviction.start();
+
   const reporter = new NodeStatusReporter({
     api,
     clock,
@@ -104,6 +127,8 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
       containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`,
     },
     host,
+    pressure: () => new Set(eviction.conditions()),
+    evictionHard,
     updateMs: timings.nodeStatusUpdateMs,
     reportMs: timings.nodeStatusReportMs,
     images: async () => (await runtime.listImages()).map((i) => ({ names: [...i.repoDigests, ...i.repoTags], sizeBytes: i.sizeBytes })),
@@ -162,6 +187,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     runtimeName: version.runtimeName,
     recorder,
     pullCredentials: (pod, image) => podPullCredentials(lookup, pod, image),
+    admitHandlers: [(pod) => eviction.admit(pod)],
     ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
   });
   onProbeResult = (uid) => kubelet.workers.enqueue(uid);
@@ -190,6 +216,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     stop() {
       stopping ??= (async () => {
         stopped = true;
+        eviction.stop();
         await source.stop();
         await kubelet.stop();
         clusterHelpers?.stop();
