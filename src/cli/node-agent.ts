@@ -71,6 +71,8 @@ export interface NodeAgent {
   kubelet: RunningKubelet;
   /** The kubelet API's port. */
   kubeletPort: number;
+  /** Serves a rotated certificate on the kubelet API. */
+  setServingCertificate(certPem: string, keyPem: string): void;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   return {
     kubelet,
     kubeletPort: server.port,
+    setServingCertificate: (certPem, keyPem) => server.setServingCertificate(certPem, keyPem),
     async stop() {
       await server.close();
       await kubelet.stop();

@@ -75,6 +75,8 @@ export interface RunningKubelet {
   readonly started: Promise<void>;
   /** The registered Node, once registered. */
   node(): Node | undefined;
+  /** A rotated client certificate for the kubelet's own API clients (new connections use it). */
+  setClientCertificate(certPem: string, keyPem: string): void;
   stop(): Promise<void>;
 }
 
@@ -213,6 +215,11 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     runtime,
     started,
     node: () => reporter.registered,
+    setClientCertificate(certPem, keyPem) {
+      if (!ownClient) throw new Error('the kubelet was given its client: rotate that client instead');
+      client.setClientCertificate(certPem, keyPem);
+      eventClient?.setClientCertificate(certPem, keyPem);
+    },
     stop() {
       stopping ??= (async () => {
         stopped = true;
