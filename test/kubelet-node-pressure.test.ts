@@ -3,7 +3,9 @@
 // the node reports DiskPressure True with the kubelet's reason, the node lifecycle controller
 // taints it node.kubernetes.io/disk-pressure:NoSchedule, a new pod without a toleration stays
 // Pending (Unschedulable), and a pod bound to the node directly is rejected by the kubelet's
-// eviction admission (Failed, Evicted, "The node had condition: [DiskPressure]. ").
+// eviction admission (Failed, Evicted, "The node had condition: [DiskPressure]. "). Under memory
+// pressure (memory.available<100Ti) a BestEffort pod is refused, a Burstable one is admitted and
+// then evicted: Failed, Evicted, "The node was low on resource: memory. …", DisruptionTarget.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,5 +70,47 @@ describe('node pressure conditions and taints', () => {
     assert.equal(rejected.status?.reason, 'Evicted');
     assert.equal(rejected.status?.message, 'Pod was rejected: The node had condition: [DiskPressure]. ');
     assert.equal((await getPod(server!.kubeconfig, 'unplaced')).spec?.nodeName, undefined, 'still not scheduled');
+  });
+});
+
+describe('memory pressure evicts pods', () => {
+  let server: KiteServer | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'kite-memory-pressure-'));
+  const k = (args: string[], input?: string) => kubectlOk(server!.kubeconfig, args, input === undefined ? {} : { input });
+  const pod = (name: string, resources: object) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { nodeName: 'memory-node', terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '60'], resources }] },
+    });
+
+  before(async () => {
+    server = await startKiteServer(dir, { kubelet: true, extraArgs: ['--node-name', 'memory-node', '--eviction-hard', 'memory.available<100Ti', '--node-status-update-frequency', '1s'] });
+  });
+  after(async () => {
+    if (server) await stopKiteServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses BestEffort pods and evicts the others', async () => {
+    await waitUntil('MemoryPressure True', async () => {
+      const n = JSON.parse(await k(['get', 'node', 'memory-node', '-o', 'json'])) as Node;
+      return n.status?.conditions?.some((c) => c.type === 'MemoryPressure' && c.status === 'True' && c.reason === 'KubeletHasInsufficientMemory') ?? false;
+    }, { timeoutMs: 30_000 });
+
+    await k(['apply', '-f', '-'], pod('besteffort', {}));
+    const refused = await waitPod(server!.kubeconfig, 'besteffort', 'rejected', (p) => p.status?.phase === 'Failed');
+    assert.equal(refused.status?.reason, 'Evicted');
+    assert.equal(refused.status?.message, 'Pod was rejected: The node had condition: [MemoryPressure]. ');
+
+    await k(['apply', '-f', '-'], pod('burstable', { requests: { cpu: '10m' } }));
+    const evicted = await waitPod(server!.kubeconfig, 'burstable', 'evicted', (p) => p.status?.phase === 'Failed', 40_000);
+    assert.equal(evicted.status?.reason, 'Evicted');
+    assert.match(evicted.status?.message ?? '', /^The node was low on resource: memory\. Threshold quantity: 100Ti, available: \d+Ki\. /);
+    const disruption = evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+    assert.equal(disruption?.status, 'True');
+    assert.equal(disruption?.reason, 'TerminationByKubelet');
+    assert.ok((evicted.status?.containerStatuses ?? []).every((c) => !c.state?.running), JSON.stringify(evicted.status?.containerStatuses));
   });
 });

@@ -5,8 +5,8 @@
 // object. A periodic resync, the runtime relist (pleg.ts) and housekeeping (runtime pods with
 // no API pod) drive workers too. All times come from the injected clock.
 
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { parseTime } from '../api/meta.js';
+import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import { formatTime, parseTime } from '../api/meta.js';
 import { isNotFound } from '../api/status-predicates.js';
 import type { EventRecorder } from '../client/events/index.js';
 import type { AuthConfig, ContainerRuntime } from '../runtime/runtime.js';
@@ -59,6 +59,8 @@ export class Kubelet {
   private readonly gone = new Map<string, Pod>();
   private readonly admitted = new Set<string>();
   private readonly rejected = new Set<string>();
+  /** Pods the eviction manager asked to evict: their message and grace period, and who waits. */
+  private readonly evictions = new Map<string, { message: string; graceSeconds: number; done: () => void }>();
   readonly statuses: StatusManager;
   readonly workers: PodWorkers;
   private readonly syncer: PodSyncer;
@@ -167,10 +169,12 @@ export class Kubelet {
   private async syncPod(uid: string): Promise<void> {
     const pod = this.pods.get(uid);
     const state = await readRuntimePod(this.o.runtime, uid);
+    if (!pod || pod.metadata?.deletionTimestamp || this.statuses.isTerminal(pod)) this.dropEviction(uid);
     if (!pod) return this.removeGonePod(uid, state);
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, state);
     if (this.statuses.isTerminal(pod)) return this.finishTerminal(pod, state);
     if (!this.admitted.has(uid) && !this.admit(pod, state)) return;
+    if (this.evictions.has(uid)) return this.finishEviction(pod, state);
     if (this.pastActiveDeadline(pod)) return this.failPastDeadline(pod, state);
     const result = await this.syncer.sync(this.withStatus(pod), state);
     const after = await readRuntimePod(this.o.runtime, uid);
@@ -185,6 +189,48 @@ export class Kubelet {
     if (result.requeueAfterMs !== undefined) this.workers.enqueueAfter(uid, result.requeueAfterMs);
     const deadline = this.activeDeadline(pod);
     if (deadline !== undefined) this.workers.enqueueAfter(uid, Math.max(0, deadline - this.o.clock.now()));
+  }
+
+  /** The admitted pods still running here (not terminal, not being deleted): what eviction ranks. */
+  activePods(): Pod[] {
+    return [...this.admitted].map((uid) => this.pod(uid)).filter((p): p is Pod => !!p && !p.metadata?.deletionTimestamp && !isTerminalPhase(p.status?.phase));
+  }
+
+  /**
+   * Evicts a pod (the eviction manager's killPodFunc), through its worker: its containers stop
+   * within `graceSeconds`, it ends Failed with reason Evicted, the message and a DisruptionTarget
+   * condition (TerminationByKubelet). Resolves once that is done.
+   */
+  evict(pod: Pod, message: string, graceSeconds: number): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    return new Promise((done) => {
+      this.evictions.set(uid, { message, graceSeconds, done });
+      this.workers.enqueue(uid);
+    });
+  }
+
+  /** An eviction overtaken by deletion or by the pod's end: nothing left to evict. */
+  private dropEviction(uid: string): void {
+    this.evictions.get(uid)?.done();
+    this.evictions.delete(uid);
+  }
+
+  private async finishEviction(pod: Pod, state: RuntimePod): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const eviction = this.evictions.get(uid)!;
+    try {
+      this.o.recorder?.event(pod, 'Warning', 'Evicted', eviction.message);
+      await killPod(this.killDeps(), state, { pod, graceSeconds: eviction.graceSeconds, remove: false });
+      const after = await readRuntimePod(this.o.runtime, uid);
+      const status = this.generate(pod, after, new Map());
+      const now = formatTime(this.o.clock.now());
+      const disruption: PodCondition = { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: eviction.message, lastTransitionTime: now };
+      const conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), disruption];
+      this.statuses.set(pod, { ...status, phase: 'Failed', reason: 'Evicted', message: eviction.message, conditions });
+    } finally {
+      this.evictions.delete(uid);
+      eviction.done();
+    }
   }
 
   /** When spec.activeDeadlineSeconds runs out, counted from the pod's startTime. */

@@ -26,6 +26,7 @@ import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
 import { EvictionManager } from './eviction/manager.js';
 import { hostSignalObserver, type SignalObserver } from './eviction/host-signals.js';
+import { runtimePodUsage } from './eviction/pod-stats.js';
 import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/thresholds.js';
 
 export interface KubeletOptions {
@@ -106,7 +107,13 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   const recorder = broadcaster.newRecorder({ component: 'kubelet', host: options.nodeName });
 
   const evictionHard = options.eviction?.hard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
+  let core: Kubelet | undefined;
   const eviction = new EvictionManager({
+    evictor: {
+      activePods: () => core?.activePods() ?? [],
+      usage: () => runtimePodUsage(runtime),
+      evict: (pod, message, graceSeconds) => core?.evict(pod, message, graceSeconds) ?? Promise.resolve(),
+    },
     thresholds: evictionHard,
     observe: options.eviction?.observe ?? hostSignalObserver(options.dataDir),
     clock,
@@ -192,6 +199,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     admitHandlers: [(pod) => eviction.admit(pod)],
     ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
   });
+  core = kubelet;
   onProbeResult = (uid) => kubelet.workers.enqueue(uid);
   const provisioner = options.localPathProvisioner
     ? new LocalPathProvisioner({ client, factory: serviceFactory, nodeName: options.nodeName, dataDir: options.dataDir, clock, logger: logger.child('local-path') })
@@ -223,7 +231,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     stop() {
       stopping ??= (async () => {
         stopped = true;
-        eviction.stop();
+        await eviction.stop();
         await source.stop();
         await kubelet.stop();
         clusterHelpers?.stop();

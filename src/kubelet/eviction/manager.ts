@@ -1,15 +1,20 @@
 // The kubelet's eviction manager loop: every monitoring period (10 s) it observes the eviction
-// signals and updates the pressure conditions the node reports; it answers pod admission under
-// pressure. Stopping it ends the loop.
+// signals and updates the pressure conditions the node reports; while a hard threshold is crossed
+// it evicts one pod per period (ranked by rank.ts; critical pods never), with a 1 s grace period,
+// and waits for that eviction to finish before the next; it answers pod admission under pressure.
+// Stopping it ends the loop.
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { AdmitResult } from '../admission.js';
-import { admitUnderPressure } from './admit.js';
+import { admitUnderPressure, isCriticalPod } from './admit.js';
+import { evictionMessage } from './message.js';
+import type { PodUsage } from './pod-stats.js';
+import { rankForEviction } from './rank.js';
 import type { SignalObserver } from './host-signals.js';
 import { PressureTracker, type PressureState } from './pressure.js';
-import type { PressureCondition, Threshold } from './thresholds.js';
+import { resourceOf, type PressureCondition, type Threshold } from './thresholds.js';
 
 export const DEFAULT_EVICTION_MONITORING_MS = 10_000;
 const CONDITION_ORDER: readonly PressureCondition[] = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
@@ -22,13 +27,26 @@ export interface EvictionManagerOptions {
   /** --eviction-pressure-transition-period (5 min by default). */
   transitionMs?: number;
   monitoringMs?: number;
-  /** Called after each synchronize with the new state (eviction hooks here). */
-  onSynchronize?: (state: PressureState) => void | Promise<void>;
+  /** Evicts pods under pressure (without it the manager only reports conditions and admits). */
+  evictor?: PodEvictor;
 }
+
+/** What eviction needs from the kubelet. */
+export interface PodEvictor {
+  activePods(): Pod[];
+  usage(): Promise<Map<string, PodUsage>>;
+  evict(pod: Pod, message: string, graceSeconds: number): Promise<void>;
+}
+
+/** Hard thresholds evict with this grace period (the kubelet's immediateEvictionGracePeriodSeconds). */
+const IMMEDIATE_EVICTION_GRACE_SECONDS = 1;
+const RECLAIM_ORDER: Record<string, number> = { memory: 0, 'ephemeral-storage': 1, inodes: 1, pids: 2 };
 
 export class EvictionManager {
   private readonly tracker: PressureTracker;
   private timer: Timer | undefined;
+  private evicting: Promise<void> | undefined;
+  private running = false;
 
   constructor(private readonly o: EvictionManagerOptions) {
     this.tracker = new PressureTracker(o.thresholds, o.clock, o.transitionMs);
@@ -36,13 +54,17 @@ export class EvictionManager {
 
   /** Observes once now, then every monitoring period. */
   start(): void {
+    this.running = true;
     this.synchronize();
     this.timer = this.o.clock.setInterval(() => this.synchronize(), this.o.monitoringMs ?? DEFAULT_EVICTION_MONITORING_MS);
   }
 
-  stop(): void {
+  /** Stops the loop and waits for an eviction in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
     this.timer?.cancel();
     this.timer = undefined;
+    await this.evicting;
   }
 
   /** One observation: signals → thresholds met → conditions. */
@@ -60,9 +82,28 @@ export class EvictionManager {
     if (before.join() !== after.join()) {
       this.o.logger.info('eviction manager: node conditions changed', { conditions: after.join(',') || 'none', met: state.met.map((t) => `${t.signal}<${t.text}`).join(',') });
     }
-    const hook = this.o.onSynchronize?.(state);
-    if (hook) hook.catch((err: unknown) => this.o.logger.warn('eviction manager: eviction failed', { error: err as Error }));
+    if (state.met.length > 0 && this.o.evictor && !this.evicting && this.running) {
+      this.evicting = this.evictOne(this.o.evictor, state)
+        .catch((err: unknown) => this.o.logger.warn('eviction manager: eviction failed', { error: err as Error }))
+        .finally(() => (this.evicting = undefined));
+    }
     return state;
+  }
+
+  /** Evicts the first pod in rank for the most pressing threshold met (memory, then disk, then pids). */
+  private async evictOne(evictor: PodEvictor, state: PressureState): Promise<void> {
+    const threshold = [...state.met].sort((a, b) => (RECLAIM_ORDER[resourceOf(a.signal)] ?? 9) - (RECLAIM_ORDER[resourceOf(b.signal)] ?? 9))[0]!;
+    const usage = await evictor.usage();
+    const stats = (pod: Pod) => usage.get(pod.metadata?.uid ?? '');
+    const candidates = evictor.activePods().filter((p) => !isCriticalPod(p));
+    const pod = rankForEviction(candidates, threshold.signal, stats)[0];
+    if (!pod) {
+      this.o.logger.info('eviction manager: no pod to evict', { signal: threshold.signal });
+      return;
+    }
+    const message = evictionMessage(pod, threshold, state.observations, stats(pod));
+    this.o.logger.info('eviction manager: evicting pod', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, signal: threshold.signal });
+    await evictor.evict(pod, message, IMMEDIATE_EVICTION_GRACE_SECONDS);
   }
 
   /** The pressure conditions in force, in the kubelet's order. */
