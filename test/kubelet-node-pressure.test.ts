@@ -57,6 +57,9 @@ describe('node pressure conditions and taints', () => {
     assert.equal(disk.message, 'kubelet has disk pressure');
     assert.equal(last!.status!.conditions!.find((c) => c.type === 'Ready')?.status, 'True');
     assert.equal(last!.status!.allocatable?.['ephemeral-storage'], '0', 'allocatable less the 100% threshold');
+    await waitUntil('the NodeHasDiskPressure event', async () =>
+      (await k(['get', 'events', '-A', '--field-selector', `involvedObject.kind=Node,involvedObject.name=${NODE},reason=NodeHasDiskPressure`, '-o', 'name'])).trim() !== '',
+    { timeoutMs: 10_000 });
 
     await k(['apply', '-f', '-'], pod('unplaced', {}));
     const pending = await waitPod(server!.kubeconfig, 'unplaced', 'Unschedulable', (p) =>

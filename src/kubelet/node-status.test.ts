@@ -23,7 +23,7 @@ const host: HostInfo = {
   bootID: 'b1',
 };
 
-function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key: string; effect: 'NoSchedule' }[]; pressure?: () => ReadonlySet<string> } = {}) {
+function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key: string; effect: 'NoSchedule' }[]; pressure?: () => ReadonlySet<string>; events?: string[] } = {}) {
   return new NodeStatusReporter({
     api,
     clock,
@@ -38,6 +38,7 @@ function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key
     },
     host: () => host,
     ...(extra.pressure ? { pressure: extra.pressure } : {}),
+    ...(extra.events ? { recordNodeEvent: (reason: string, message: string) => extra.events!.push(`${reason}: ${message}`) } : {}),
     updateMs: 10_000,
     reportMs: 300_000,
     images: async () => [
@@ -52,7 +53,8 @@ describe('NodeStatusReporter', () => {
     const clock = new FakeClock();
     const api = new FakeKubeletApi();
     let pressure = new Set(['DiskPressure', 'PIDPressure']);
-    const r = reporter(api, clock, { pressure: () => pressure });
+    const events: string[] = [];
+    const r = reporter(api, clock, { pressure: () => pressure, events });
     await r.start();
     const conditions = () => Object.fromEntries((api.nodes.get('node-a')?.status?.conditions ?? []).map((c) => [c.type, `${c.status} ${c.reason}: ${c.message}`]));
     assert.deepEqual(conditions(), {
@@ -61,6 +63,12 @@ describe('NodeStatusReporter', () => {
       PIDPressure: 'True KubeletHasInsufficientPID: kubelet has insufficient PID available',
       Ready: 'True KubeletReady: kubelet is posting ready status',
     });
+    assert.deepEqual(events.splice(0), [
+      'NodeHasSufficientMemory: Node node-a status is now: NodeHasSufficientMemory',
+      'NodeHasDiskPressure: Node node-a status is now: NodeHasDiskPressure',
+      'NodeHasInsufficientPID: Node node-a status is now: NodeHasInsufficientPID',
+      'NodeReady: Node node-a status is now: NodeReady',
+    ]);
     pressure = new Set(['MemoryPressure']);
     await clock.step(10_000);
     await r.sync();
@@ -70,6 +78,7 @@ describe('NodeStatusReporter', () => {
       PIDPressure: 'False KubeletHasSufficientPID: kubelet has sufficient PID available',
       Ready: 'True KubeletReady: kubelet is posting ready status',
     });
+    assert.deepEqual(events.map((e) => e.split(':')[0]), ['NodeHasInsufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']);
     await r.stop();
   });
 

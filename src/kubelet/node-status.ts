@@ -3,7 +3,7 @@
 // nodeStatusUpdateMs compute the status and PATCH nodes/NAME/status when it changed, or when
 // nodeStatusReportMs passed since the last post.
 
-import type { Node, NodeStatus } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js';
 import { formatTime } from '../api/meta.js';
 import { isAlreadyExists } from '../api/status-predicates.js';
 import type { Clock, Timer } from '../util/clock.js';
@@ -31,6 +31,8 @@ export interface NodeStatusReporterOptions {
   pressure?: () => ReadonlySet<string>;
   /** The hard eviction thresholds allocatable is reduced by (default: Kubernetes'). */
   evictionHard?: readonly Threshold[];
+  /** Records a Normal event on the Node ("Node N status is now: NodeHasDiskPressure"), as the kubelet does on each condition change. */
+  recordNodeEvent?: (reason: string, message: string) => void;
   /** Registration retry backoff: first delay and cap. */
   registerBackoffMs?: { initialMs: number; maxMs: number };
 }
@@ -99,6 +101,9 @@ export class NodeStatusReporter {
     if (!due && this.lastPosted && sameIgnoringHeartbeat(this.lastPosted.status, candidate)) return;
     this.node = await this.o.api.patchNodeStatus(this.o.identity.nodeName, candidate);
     this.lastPosted = { at: now, status: candidate };
+    for (const reason of conditionEvents(previous, candidate.conditions ?? [])) {
+      this.o.recordNodeEvent?.(reason, `Node ${this.o.identity.nodeName} status is now: ${reason}`);
+    }
   }
 
   private async register(): Promise<Node> {
@@ -120,6 +125,25 @@ export class NodeStatusReporter {
     if (!changed) return existing;
     return this.o.api.updateNode({ ...existing, metadata: { ...existing.metadata, labels }, spec: { ...existing.spec, taints } });
   }
+}
+
+const CONDITION_EVENTS: Record<string, { True: string; False: string }> = {
+  MemoryPressure: { True: 'NodeHasInsufficientMemory', False: 'NodeHasSufficientMemory' },
+  DiskPressure: { True: 'NodeHasDiskPressure', False: 'NodeHasNoDiskPressure' },
+  PIDPressure: { True: 'NodeHasInsufficientPID', False: 'NodeHasSufficientPID' },
+  Ready: { True: 'NodeReady', False: 'NodeNotReady' },
+};
+
+/** The kubelet's node status events for conditions whose status changed (or first appeared). */
+function conditionEvents(before: readonly NodeCondition[] | undefined, after: readonly NodeCondition[]): string[] {
+  const out: string[] = [];
+  for (const c of after) {
+    const events = CONDITION_EVENTS[c.type];
+    if (!events || (c.status !== 'True' && c.status !== 'False')) continue;
+    if (before?.find((b) => b.type === c.type)?.status === c.status) continue;
+    out.push(events[c.status]);
+  }
+  return out;
 }
 
 function sameIgnoringHeartbeat(a: NodeStatus, b: NodeStatus): boolean {

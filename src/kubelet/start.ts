@@ -137,6 +137,8 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     },
     host,
     pressure: () => new Set(eviction.conditions()),
+    // the kubelet's node reference: kind Node, uid = the node's name
+    recordNodeEvent: (reason, message) => recorder.event({ kind: 'Node', name: options.nodeName, uid: options.nodeName }, 'Normal', reason, message),
     evictionHard,
     updateMs: timings.nodeStatusUpdateMs,
     reportMs: timings.nodeStatusReportMs,
