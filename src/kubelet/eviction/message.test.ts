@@ -13,7 +13,7 @@ const pod: Pod = {
 test('the message names the resource, the threshold, what was available and the containers over their requests', () => {
   const message = evictionMessage(
     pod,
-    parseThreshold('memory.available<100Mi'),
+    parseThreshold('memory.available<100Mi')!,
     { 'memory.available': { available: 50 * Mi, capacity: 8192 * Mi } },
     { containers: [{ name: 'hog', memoryBytes: 20 * Mi }, { name: 'quiet', memoryBytes: 3 * Mi }, { name: 'modest', memoryBytes: 5 * Mi }] },
   );
@@ -26,6 +26,6 @@ test('the message names the resource, the threshold, what was available and the 
 });
 
 test('disk pressure reports ephemeral-storage against the percentage threshold', () => {
-  const message = evictionMessage(pod, parseThreshold('nodefs.available<10%'), { 'nodefs.available': { available: 1024, capacity: 102400 } }, undefined);
+  const message = evictionMessage(pod, parseThreshold('nodefs.available<10%')!, { 'nodefs.available': { available: 1024, capacity: 102400 } }, undefined);
   assert.equal(message, 'The node was low on resource: ephemeral-storage. Threshold quantity: 10Ki, available: 1Ki. ');
 });

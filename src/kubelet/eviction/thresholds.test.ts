@@ -16,9 +16,13 @@ test('the default --eviction-hard parses into the kubelet defaults', () => {
 });
 
 test('quantities and percentages; bad statements are refused', () => {
-  assert.deepEqual(parseThreshold('memory.available<100Ti').value, { quantity: 100 * 2 ** 40 });
-  assert.deepEqual(parseThreshold('pid.available<1000').value, { quantity: 1000 });
-  assert.deepEqual(parseThreshold('nodefs.available<100%').value, { percentage: 1 });
+  assert.deepEqual(parseThreshold('memory.available<100Ti')?.value, { quantity: 100 * 2 ** 40 });
+  assert.deepEqual(parseThreshold('pid.available<1000')?.value, { quantity: 1000 });
+  assert.deepEqual(parseThreshold('nodefs.available<99.5%')?.value, { percentage: 0.995 });
+  assert.equal(parseThreshold('nodefs.available<100%'), undefined, '0% and 100% are ignored');
+  assert.equal(parseThreshold('nodefs.available<0%'), undefined);
+  assert.deepEqual(parseEvictionHard('nodefs.available<100%,memory.available<1Gi').map((t) => t.signal), ['memory.available']);
+  assert.throws(() => parseThreshold('memory.available<0'), /must be positive/);
   assert.throws(() => parseThreshold('memory.available>1Gi'), /expected signal<value/);
   assert.throws(() => parseThreshold('cpu.available<1'), /unsupported eviction signal cpu.available/);
   assert.throws(() => parseThreshold('nodefs.available<101%'), /must be <= 100%/);
@@ -29,12 +33,11 @@ test('quantities and percentages; bad statements are refused', () => {
 });
 
 test('a threshold is crossed when less than it is available', () => {
-  const pct = parseThreshold('nodefs.available<10%');
+  const pct = parseThreshold('nodefs.available<10%')!;
   assert.equal(thresholdAmount(pct.value, 1000), 100);
   assert.equal(crosses(pct, { available: 99, capacity: 1000 }), true);
   assert.equal(crosses(pct, { available: 100, capacity: 1000 }), false);
   assert.equal(crosses(pct, undefined), false);
-  const mem = parseThreshold('memory.available<100Mi');
+  const mem = parseThreshold('memory.available<100Mi')!;
   assert.equal(crosses(mem, { available: 50 * 2 ** 20, capacity: 2 ** 30 }), true);
-  assert.equal(crosses(parseThreshold('memory.available<0'), { available: 0, capacity: 1 }), false);
 });

@@ -55,14 +55,15 @@ export const resourceOf = (signal: Signal): string => SIGNAL_RESOURCE[signal];
 
 const isSignal = (s: string): s is Signal => (SIGNALS as readonly string[]).includes(s);
 
-/** One "signal<value" statement. */
-export function parseThreshold(statement: string): Threshold {
+/** One "signal<value" statement; undefined for "0%" and "100%", which Kubernetes ignores. */
+export function parseThreshold(statement: string): Threshold | undefined {
   const lt = statement.indexOf('<');
   if (lt <= 0) throw new Error(`invalid eviction threshold "${statement}": expected signal<value`);
   const signal = statement.slice(0, lt).trim();
   const text = statement.slice(lt + 1).trim();
   if (!isSignal(signal)) throw new Error(`unsupported eviction signal ${signal}`);
   if (text.endsWith('%')) {
+    if (text === '0%' || text === '100%') return undefined;
     const pct = Number(text.slice(0, -1));
     if (!Number.isFinite(pct) || text.length === 1) throw new Error(`invalid eviction percentage threshold "${text}"`);
     if (pct < 0) throw new Error(`eviction percentage threshold ${signal} must be >= 0%: ${text}`);
@@ -75,7 +76,7 @@ export function parseThreshold(statement: string): Threshold {
   } catch {
     throw new Error(`invalid eviction threshold quantity "${text}" for ${signal}`);
   }
-  if (quantity < 0) throw new Error(`eviction threshold ${signal} must be positive: ${text}`);
+  if (quantity <= 0) throw new Error(`eviction threshold ${signal} must be positive: ${text}`);
   return { signal, operator: 'LessThan', value: { quantity }, text };
 }
 
@@ -84,6 +85,7 @@ export function parseEvictionHard(text: string): Threshold[] {
   const out: Threshold[] = [];
   for (const statement of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const t = parseThreshold(statement);
+    if (!t) continue;
     if (out.some((o) => o.signal === t.signal)) throw new Error(`duplicate eviction threshold for signal ${t.signal}`);
     out.push(t);
   }
