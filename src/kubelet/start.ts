@@ -108,7 +108,9 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
 
   const evictionHard = options.eviction?.hard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
   let core: Kubelet | undefined;
+  const nodeRef = { kind: 'Node', name: options.nodeName, uid: options.nodeName };
   const eviction = new EvictionManager({
+    recordNodeEvent: (reason, message) => recorder.event(nodeRef, 'Warning', reason, message),
     evictor: {
       activePods: () => core?.activePods() ?? [],
       usage: () => runtimePodUsage(runtime),
@@ -138,7 +140,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     host,
     pressure: () => new Set(eviction.conditions()),
     // the kubelet's node reference: kind Node, uid = the node's name
-    recordNodeEvent: (reason, message) => recorder.event({ kind: 'Node', name: options.nodeName, uid: options.nodeName }, 'Normal', reason, message),
+    recordNodeEvent: (reason, message) => recorder.event(nodeRef, 'Normal', reason, message),
     evictionHard,
     updateMs: timings.nodeStatusUpdateMs,
     reportMs: timings.nodeStatusReportMs,

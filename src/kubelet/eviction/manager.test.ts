@@ -34,7 +34,7 @@ test('under a crossed threshold one pod is evicted per period, ranked, critical 
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(manager.conditions(), ['MemoryPressure']);
   assert.deepEqual(evicted.map((e) => e.name), ['low']);
-  assert.equal(evicted[0]!.grace, 1);
+  assert.equal(evicted[0]!.grace, 0);
   assert.match(evicted[0]!.message, /^The node was low on resource: memory\. Threshold quantity: 100Mi, available: 50Mi\. Container c was using 10Mi, request is 0/);
   assert.equal(manager.admit(pod('besteffort')).admit, false);
 

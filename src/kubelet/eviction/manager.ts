@@ -1,7 +1,7 @@
 // The kubelet's eviction manager loop: every monitoring period (10 s) it observes the eviction
 // signals and updates the pressure conditions the node reports; while a hard threshold is crossed
-// it evicts one pod per period (ranked by rank.ts; critical pods never), with a 1 s grace period,
-// and waits for that eviction to finish before the next; it answers pod admission under pressure.
+// it records EvictionThresholdMet on the node and evicts one pod per period (ranked by rank.ts;
+// critical pods never) without a grace period, and waits for that eviction to finish before the next; it answers pod admission under pressure.
 // Stopping it ends the loop.
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -29,6 +29,8 @@ export interface EvictionManagerOptions {
   monitoringMs?: number;
   /** Evicts pods under pressure (without it the manager only reports conditions and admits). */
   evictor?: PodEvictor;
+  /** Records a Warning event on the node (EvictionThresholdMet). */
+  recordNodeEvent?: (reason: string, message: string) => void;
 }
 
 /** What eviction needs from the kubelet. */
@@ -38,8 +40,8 @@ export interface PodEvictor {
   evict(pod: Pod, message: string, graceSeconds: number): Promise<void>;
 }
 
-/** Hard thresholds evict with this grace period (the kubelet's immediateEvictionGracePeriodSeconds). */
-const IMMEDIATE_EVICTION_GRACE_SECONDS = 1;
+/** Hard thresholds evict without a grace period (gracePeriodOverride 0). */
+const HARD_EVICTION_GRACE_SECONDS = 0;
 const RECLAIM_ORDER: Record<string, number> = { memory: 0, 'ephemeral-storage': 1, inodes: 1, pids: 2 };
 
 export class EvictionManager {
@@ -93,6 +95,7 @@ export class EvictionManager {
   /** Evicts the first pod in rank for the most pressing threshold met (memory, then disk, then pids). */
   private async evictOne(evictor: PodEvictor, state: PressureState): Promise<void> {
     const threshold = [...state.met].sort((a, b) => (RECLAIM_ORDER[resourceOf(a.signal)] ?? 9) - (RECLAIM_ORDER[resourceOf(b.signal)] ?? 9))[0]!;
+    this.o.recordNodeEvent?.('EvictionThresholdMet', `Attempting to reclaim ${resourceOf(threshold.signal)}`);
     const usage = await evictor.usage();
     const stats = (pod: Pod) => usage.get(pod.metadata?.uid ?? '');
     const candidates = evictor.activePods().filter((p) => !isCriticalPod(p));
@@ -103,7 +106,7 @@ export class EvictionManager {
     }
     const message = evictionMessage(pod, threshold, state.observations, stats(pod));
     this.o.logger.info('eviction manager: evicting pod', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, signal: threshold.signal });
-    await evictor.evict(pod, message, IMMEDIATE_EVICTION_GRACE_SECONDS);
+    await evictor.evict(pod, message, HARD_EVICTION_GRACE_SECONDS);
   }
 
   /** The pressure conditions in force, in the kubelet's order. */
