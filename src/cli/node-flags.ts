@@ -79,8 +79,16 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
     .option('--containerd-endpoint <sock>', "containerd's CRI socket (with --runtime containerd)", DEFAULT_CONTAINERD_ENDPOINT)
     .option('--containerd-netns <name>', "the network namespace containerd runs in, if not the host's (its streaming server is dialled there)")
     .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)")
-    .option('--eviction-hard <thresholds>', `hard eviction thresholds, signal<quantity or signal<percent,… (replaces the default ${DEFAULT_EVICTION_HARD})`, evictionThresholds, parseEvictionHard(DEFAULT_EVICTION_HARD))
-    .option('--eviction-pressure-transition-period <duration>', 'how long a pressure condition stays on after its signal clears', duration, DEFAULT_PRESSURE_TRANSITION_MS);
+    .addOption(
+      new Option('--eviction-hard <thresholds>', 'hard eviction thresholds, signal<quantity or signal<percent,… (a given list replaces the defaults)')
+        .argParser(evictionThresholds)
+        .default(parseEvictionHard(DEFAULT_EVICTION_HARD), DEFAULT_EVICTION_HARD),
+    )
+    .addOption(
+      new Option('--eviction-pressure-transition-period <duration>', 'how long a pressure condition stays on after its signal clears')
+        .argParser(duration)
+        .default(DEFAULT_PRESSURE_TRANSITION_MS, '5m'),
+    );
 }
 
 /** The runtime the flags choose. */
