@@ -1,6 +1,6 @@
 // `kite agent`: a worker node joining a cluster. With a bootstrap token (`kite token create`) and
 // the CA hash it gets the node's certificates through the kubelet's TLS bootstrap (kept under
-// --data-dir and reused on later starts), then runs the process runtime and a kubelet for this
+// --data-dir, reused on later starts, and rotated while it runs), then runs the process runtime and a kubelet for this
 // node against the API server, until SIGTERM/SIGINT (its containers keep running). A server not
 // reachable yet is waited for.
 
@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { bootstrapKubeletCredentials, untilReachable } from '../kubelet/bootstrap/index.js';
+import { bootstrapKubeletCredentials, startCertificateRotation, untilReachable } from '../kubelet/bootstrap/index.js';
 import { realClock } from '../util/clock.js';
 import { createLogger } from '../util/log.js';
-import { addNodeFlags, kubeletTimings, runtimeChoice, type NodeFlags } from './node-flags.js';
+import { addNodeFlags, kubeletEviction, kubeletTimings, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { imageGcPolicy } from './image-gc-flags.js';
 import { defaultNodeName, parseTaints, startNodeAgent } from './node-agent.js';
 import { untilSignal } from './signals.js';
@@ -79,16 +79,32 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     taints: parseTaints(flags.registerWithTaints ?? ''),
     logger: log.child('kubelet'),
     timings: kubeletTimings(flags),
+    eviction: kubeletEviction(flags),
     serving: { ...credentials.serving, clientCaPem: credentials.caPem },
     kubeletPort: flags.kubeletPort,
     runtime: runtimeChoice(flags),
     imageGc: imageGcPolicy(flags),
     ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
   });
+  // the kubelet's certificate managers: both certificates renewed at 70–90 % of their lifetime
+  const rotation = startCertificateRotation({
+    server: server.origin,
+    dataDir,
+    nodeName,
+    nodeIP,
+    caPem: credentials.caPem,
+    client: credentials.client,
+    serving: credentials.serving,
+    clock: realClock,
+    logger: log.child('certificates'),
+    onClientRotated: (pair) => agent.kubelet.setClientCertificate(pair.certPem, pair.keyPem),
+    onServingRotated: (pair) => agent.setServingCertificate(pair.certPem, pair.keyPem),
+  });
   await agent.kubelet.started;
   log.info('ready', { node: nodeName, server: server.origin, kubeconfig: credentials.kubeconfig, kubeletPort: agent.kubeletPort });
   const signal = await stopped;
   log.info('shutting down', { signal });
+  await rotation.stop();
   await agent.stop();
   log.info('stopped');
 }

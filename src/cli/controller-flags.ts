@@ -32,6 +32,7 @@ export interface ControllerFlags {
   concurrentDaemonsetSyncs?: number;
   kubeApiQps?: number;
   kubeApiBurst?: number;
+  clusterSigningDuration?: number;
 }
 
 const duration = (text: string): number => {
@@ -74,7 +75,8 @@ export function addControllerFlags(command: Command): Command {
     .option('--kube-api-qps <qps>', 'requests per second to the API server (20; 0: unlimited)', number)
     .option('--kube-api-burst <n>', 'burst of requests to the API server (30)', number)
     .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often each HorizontalPodAutoscaler is reconciled (15s)', duration)
-    .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'scale-down stabilization window of autoscalers without behavior (5m)', duration);
+    .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'scale-down stabilization window of autoscalers without behavior (5m)', duration)
+    .option('--cluster-signing-duration <duration>', 'the longest certificate the CSR signer issues, and its default (8760h)', duration);
 }
 
 export function controllerSelection(flags: ControllerFlags): string[] {
@@ -108,5 +110,6 @@ export function controllerSettings(flags: ControllerFlags): Partial<ControllerSe
   if (flags.concurrentDaemonsetSyncs !== undefined) s.concurrentDaemonSetSyncs = flags.concurrentDaemonsetSyncs;
   if (flags.kubeApiQps !== undefined) s.kubeApiQps = flags.kubeApiQps;
   if (flags.kubeApiBurst !== undefined) s.kubeApiBurst = flags.kubeApiBurst;
+  if (flags.clusterSigningDuration !== undefined) s.clusterSigningDurationMs = flags.clusterSigningDuration;
   return s;
 }

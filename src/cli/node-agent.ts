@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { InvalidArgumentError } from 'commander';
-import { startKubelet, type KubeletTimings, type RunningKubelet } from '../kubelet/index.js';
+import { startKubelet, type KubeletEvictionOptions, type KubeletTimings, type RunningKubelet } from '../kubelet/index.js';
 import { kubeletHost } from '../kubelet/kubelet-host.js';
 import { startKubeletServer, type KubeletServerTls } from '../kubelet/server/index.js';
 import { realClock } from '../util/clock.js';
@@ -26,6 +26,8 @@ export interface NodeAgentOptions {
   taints: Taint[];
   logger: Logger;
   timings?: Partial<KubeletTimings>;
+  /** Hard eviction thresholds and the pressure transition period. */
+  eviction?: KubeletEvictionOptions;
   /** The kubelet API's serving certificate and the cluster CA its clients must present certificates from. */
   serving: KubeletServerTls;
   /** The kubelet API port (0: any free one); it listens on the node IP. */
@@ -73,6 +75,8 @@ export interface NodeAgent {
   kubelet: RunningKubelet;
   /** The kubelet API's port. */
   kubeletPort: number;
+  /** Serves a rotated certificate on the kubelet API. */
+  setServingCertificate(certPem: string, keyPem: string): void;
   stop(): Promise<void>;
 }
 
@@ -120,11 +124,13 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     ...(options.cgroupRoot ? { cgroupParent: options.cgroupRoot } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
     ...(options.imageGc ? { imageGc: { policy: options.imageGc } } : {}),
+    ...(options.eviction ? { eviction: options.eviction } : {}),
   });
   running = kubelet;
   return {
     kubelet,
     kubeletPort: server.port,
+    setServingCertificate: (certPem, keyPem) => server.setServingCertificate(certPem, keyPem),
     async stop() {
       await server.close();
       await kubelet.stop();

@@ -5,7 +5,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/endpoint.js';
 import { RUNTIME_KINDS, type NodeRuntimeChoice } from './node-agent.js';
-import type { KubeletTimings } from '../kubelet/index.js';
+import { DEFAULT_EVICTION_HARD, DEFAULT_PRESSURE_TRANSITION_MS, parseEvictionHard, type EvictionThreshold, type KubeletEvictionOptions, type KubeletTimings } from '../kubelet/index.js';
 import { parseDuration } from '../util/duration.js';
 import { addImageGcFlags, type ImageGcFlags } from './image-gc-flags.js';
 
@@ -59,7 +59,18 @@ export interface NodeFlags extends ImageGcFlags {
   containerdEndpoint: string;
   containerdNetns?: string;
   cgroupRoot?: string;
+  evictionHard: EvictionThreshold[];
+  evictionPressureTransitionPeriod: number;
 }
+
+/** The --eviction-hard value: "signal<quantity|percent,…" (the kubelet's syntax). */
+export const evictionThresholds = (text: string): EvictionThreshold[] => {
+  try {
+    return parseEvictionHard(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
 
 export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Command {
   return addImageGcFlags(command)
@@ -74,7 +85,17 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
     .addOption(new Option('--runtime <kind>', "the kubelet's container runtime").choices([...RUNTIME_KINDS]).default('process'))
     .option('--containerd-endpoint <sock>', "containerd's CRI socket (with --runtime containerd)", DEFAULT_CONTAINERD_ENDPOINT)
     .option('--containerd-netns <name>', "the network namespace containerd runs in, if not the host's (its streaming server is dialled there)")
-    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)");
+    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)")
+    .addOption(
+      new Option('--eviction-hard <thresholds>', 'hard eviction thresholds, signal<quantity or signal<percent,… (a given list replaces the defaults)')
+        .argParser(evictionThresholds)
+        .default(parseEvictionHard(DEFAULT_EVICTION_HARD), DEFAULT_EVICTION_HARD),
+    )
+    .addOption(
+      new Option('--eviction-pressure-transition-period <duration>', 'how long a pressure condition stays on after its signal clears')
+        .argParser(duration)
+        .default(DEFAULT_PRESSURE_TRANSITION_MS, '5m'),
+    );
 }
 
 /** The runtime the flags choose. */
@@ -93,4 +114,8 @@ export function kubeletTimings(flags: NodeFlags): Partial<KubeletTimings> {
     leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
     leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
   };
+}
+
+export function kubeletEviction(flags: NodeFlags): KubeletEvictionOptions {
+  return { hard: flags.evictionHard, pressureTransitionMs: flags.evictionPressureTransitionPeriod };
 }

@@ -24,7 +24,7 @@ import { ApiServer } from '../apiserver/server.js';
 import { startScheduler } from '../scheduler/index.js';
 import { startControllerManager } from '../controllers/index.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
-import { addNodeFlags, duration, kubeletTimings, nonNegativeInt, port, runtimeChoice, type NodeFlags } from './node-flags.js';
+import { addNodeFlags, duration, kubeletEviction, kubeletTimings, nonNegativeInt, port, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { imageGcPolicy } from './image-gc-flags.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
@@ -222,6 +222,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
       ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
       logger: log.child('kubelet'),
       timings: kubeletTimings(flags),
+      eviction: kubeletEviction(flags),
       serving: { ...serving, clientCaPem: pki.ca.certPem },
       kubeletPort: flags.kubeletPort,
     });

@@ -5,14 +5,14 @@
 // object. A periodic resync, the runtime relist (pleg.ts) and housekeeping (runtime pods with
 // no API pod) drive workers too. All times come from the injected clock.
 
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { parseTime } from '../api/meta.js';
+import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
+import { formatTime, parseTime } from '../api/meta.js';
 import { isNotFound } from '../api/status-predicates.js';
 import type { EventRecorder } from '../client/events/index.js';
 import type { AuthConfig, ContainerRuntime } from '../runtime/runtime.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { admitPod } from './admission.js';
+import { admitPod, type AdmitResult } from './admission.js';
 import { RestartBackoff } from './backoff.js';
 import { gracePeriodSeconds, killPod } from './kill-pod.js';
 import type { KubeletApi } from './kubelet-api.js';
@@ -47,6 +47,8 @@ export interface KubeletCoreOptions {
   pullCredentials?: (pod: Pod, image: string) => Promise<AuthConfig[]>;
   /** The cgroup parent of the pods' sandboxes. */
   cgroupParent?: string;
+  /** Admit handlers that run before the resource/affinity/taint predicates (the eviction manager's). */
+  admitHandlers?: readonly ((pod: Pod) => AdmitResult)[];
 }
 
 const RETRY_MS = 1_000;
@@ -57,6 +59,8 @@ export class Kubelet {
   private readonly gone = new Map<string, Pod>();
   private readonly admitted = new Set<string>();
   private readonly rejected = new Set<string>();
+  /** Pods the eviction manager asked to evict: their message and grace period, and who waits. */
+  private readonly evictions = new Map<string, { message: string; graceSeconds: number; done: () => void }>();
   readonly statuses: StatusManager;
   readonly workers: PodWorkers;
   private readonly syncer: PodSyncer;
@@ -165,10 +169,12 @@ export class Kubelet {
   private async syncPod(uid: string): Promise<void> {
     const pod = this.pods.get(uid);
     const state = await readRuntimePod(this.o.runtime, uid);
+    if (!pod || pod.metadata?.deletionTimestamp || this.statuses.isTerminal(pod)) this.dropEviction(uid);
     if (!pod) return this.removeGonePod(uid, state);
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, state);
     if (this.statuses.isTerminal(pod)) return this.finishTerminal(pod, state);
     if (!this.admitted.has(uid) && !this.admit(pod, state)) return;
+    if (this.evictions.has(uid)) return this.finishEviction(pod, state);
     if (this.pastActiveDeadline(pod)) return this.failPastDeadline(pod, state);
     const result = await this.syncer.sync(this.withStatus(pod), state);
     const after = await readRuntimePod(this.o.runtime, uid);
@@ -183,6 +189,48 @@ export class Kubelet {
     if (result.requeueAfterMs !== undefined) this.workers.enqueueAfter(uid, result.requeueAfterMs);
     const deadline = this.activeDeadline(pod);
     if (deadline !== undefined) this.workers.enqueueAfter(uid, Math.max(0, deadline - this.o.clock.now()));
+  }
+
+  /** The admitted pods still running here (not terminal, not being deleted): what eviction ranks. */
+  activePods(): Pod[] {
+    return [...this.admitted].map((uid) => this.pod(uid)).filter((p): p is Pod => !!p && !p.metadata?.deletionTimestamp && !isTerminalPhase(p.status?.phase));
+  }
+
+  /**
+   * Evicts a pod (the eviction manager's killPodFunc), through its worker: its containers stop
+   * within `graceSeconds`, it ends Failed with reason Evicted, the message and a DisruptionTarget
+   * condition (TerminationByKubelet). Resolves once that is done.
+   */
+  evict(pod: Pod, message: string, graceSeconds: number): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    return new Promise((done) => {
+      this.evictions.set(uid, { message, graceSeconds, done });
+      this.workers.enqueue(uid);
+    });
+  }
+
+  /** An eviction overtaken by deletion or by the pod's end: nothing left to evict. */
+  private dropEviction(uid: string): void {
+    this.evictions.get(uid)?.done();
+    this.evictions.delete(uid);
+  }
+
+  private async finishEviction(pod: Pod, state: RuntimePod): Promise<void> {
+    const uid = pod.metadata?.uid ?? '';
+    const eviction = this.evictions.get(uid)!;
+    try {
+      this.o.recorder?.event(pod, 'Warning', 'Evicted', eviction.message);
+      await killPod(this.killDeps(), state, { pod, graceSeconds: eviction.graceSeconds, remove: false });
+      const after = await readRuntimePod(this.o.runtime, uid);
+      const status = this.generate(pod, after, new Map());
+      const now = formatTime(this.o.clock.now());
+      const disruption: PodCondition = { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: eviction.message, lastTransitionTime: now };
+      const conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'), disruption];
+      this.statuses.set(pod, { ...status, phase: 'Failed', reason: 'Evicted', message: eviction.message, conditions });
+    } finally {
+      this.evictions.delete(uid);
+      eviction.done();
+    }
   }
 
   /** When spec.activeDeadlineSeconds runs out, counted from the pod's startTime. */
@@ -242,7 +290,7 @@ export class Kubelet {
       return false;
     }
     const others = [...this.admitted].map((u) => this.pod(u)).filter((p): p is Pod => !!p && !isTerminalPhase(p.status?.phase));
-    const result = admitPod(pod, node, others);
+    const result = this.runAdmitHandlers(pod) ?? admitPod(pod, node, others);
     if (result.admit) {
       this.admitted.add(uid);
       return true;
@@ -259,6 +307,15 @@ export class Kubelet {
       hostIPs: [{ ip: this.o.nodeIP }],
     });
     return false;
+  }
+
+  /** The first rejection of the extra admit handlers, as "Pod was rejected: …". */
+  private runAdmitHandlers(pod: Pod): AdmitResult | undefined {
+    for (const handler of this.o.admitHandlers ?? []) {
+      const result = handler(pod);
+      if (!result.admit) return { ...result, message: `Pod was rejected: ${result.message}` };
+    }
+    return undefined;
   }
 
   /** A pod that reached Succeeded/Failed: its containers stop, its status stays. */

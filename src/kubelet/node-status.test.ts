@@ -23,7 +23,7 @@ const host: HostInfo = {
   bootID: 'b1',
 };
 
-function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key: string; effect: 'NoSchedule' }[] } = {}) {
+function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key: string; effect: 'NoSchedule' }[]; pressure?: () => ReadonlySet<string>; events?: string[] } = {}) {
   return new NodeStatusReporter({
     api,
     clock,
@@ -37,6 +37,8 @@ function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key
       containerRuntimeVersion: 'fake://0.0.1',
     },
     host: () => host,
+    ...(extra.pressure ? { pressure: extra.pressure } : {}),
+    ...(extra.events ? { recordNodeEvent: (reason: string, message: string) => extra.events!.push(`${reason}: ${message}`) } : {}),
     updateMs: 10_000,
     reportMs: 300_000,
     images: async () => [
@@ -47,6 +49,39 @@ function reporter(api: FakeKubeletApi, clock: FakeClock, extra: { taints?: { key
 }
 
 describe('NodeStatusReporter', () => {
+  it('reports the eviction manager\'s pressure conditions with the kubelet\'s reasons, and back', async () => {
+    const clock = new FakeClock();
+    const api = new FakeKubeletApi();
+    let pressure = new Set(['DiskPressure', 'PIDPressure']);
+    const events: string[] = [];
+    const r = reporter(api, clock, { pressure: () => pressure, events });
+    await r.start();
+    const conditions = () => Object.fromEntries((api.nodes.get('node-a')?.status?.conditions ?? []).map((c) => [c.type, `${c.status} ${c.reason}: ${c.message}`]));
+    assert.deepEqual(conditions(), {
+      MemoryPressure: 'False KubeletHasSufficientMemory: kubelet has sufficient memory available',
+      DiskPressure: 'True KubeletHasDiskPressure: kubelet has disk pressure',
+      PIDPressure: 'True KubeletHasInsufficientPID: kubelet has insufficient PID available',
+      Ready: 'True KubeletReady: kubelet is posting ready status',
+    });
+    assert.deepEqual(events.splice(0), [
+      'NodeHasSufficientMemory: Node node-a status is now: NodeHasSufficientMemory',
+      'NodeHasDiskPressure: Node node-a status is now: NodeHasDiskPressure',
+      'NodeHasInsufficientPID: Node node-a status is now: NodeHasInsufficientPID',
+      'NodeReady: Node node-a status is now: NodeReady',
+    ]);
+    pressure = new Set(['MemoryPressure']);
+    await clock.step(10_000);
+    await r.sync();
+    assert.deepEqual(conditions(), {
+      MemoryPressure: 'True KubeletHasInsufficientMemory: kubelet has insufficient memory available',
+      DiskPressure: 'False KubeletHasNoDiskPressure: kubelet has no disk pressure',
+      PIDPressure: 'False KubeletHasSufficientPID: kubelet has sufficient PID available',
+      Ready: 'True KubeletReady: kubelet is posting ready status',
+    });
+    assert.deepEqual(events.map((e) => e.split(':')[0]), ['NodeHasInsufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']);
+    await r.stop();
+  });
+
   it('registers the node with labels, capacity, addresses, nodeInfo and ready conditions', async () => {
     const clock = new FakeClock();
     const api = new FakeKubeletApi();

@@ -3,11 +3,12 @@
 // nodeStatusUpdateMs compute the status and PATCH nodes/NAME/status when it changed, or when
 // nodeStatusReportMs passed since the last post.
 
-import type { Node, NodeStatus } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js';
 import { formatTime } from '../api/meta.js';
 import { isAlreadyExists } from '../api/status-predicates.js';
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import type { Threshold } from './eviction/thresholds.js';
 import type { HostInfo } from './host-info.js';
 import type { KubeletApi } from './kubelet-api.js';
 import { defaultNodeLabels, nodeConditions, initialNode, nodeStatusFacts, stampConditions, type NodeIdentity } from './node-object.js';
@@ -26,6 +27,12 @@ export interface NodeStatusReporterOptions {
   readinessProblem?: () => Promise<string | undefined>;
   /** The images on the node (status.images, largest first, at most 50 as the kubelet reports). */
   images?: () => Promise<NonNullable<NodeStatus['images']>>;
+  /** The pressure conditions in force (MemoryPressure, DiskPressure, PIDPressure), from the eviction manager. */
+  pressure?: () => ReadonlySet<string>;
+  /** The hard eviction thresholds allocatable is reduced by (default: Kubernetes'). */
+  evictionHard?: readonly Threshold[];
+  /** Records a Normal event on the Node ("Node N status is now: NodeHasDiskPressure"), as the kubelet does on each condition change. */
+  recordNodeEvent?: (reason: string, message: string) => void;
   /** Registration retry backoff: first delay and cap. */
   registerBackoffMs?: { initialMs: number; maxMs: number };
 }
@@ -81,19 +88,22 @@ export class NodeStatusReporter {
 
   private async post(): Promise<void> {
     const now = this.o.clock.now();
-    const facts = nodeStatusFacts(this.o.identity, this.o.host());
+    const facts = nodeStatusFacts(this.o.identity, this.o.host(), this.o.evictionHard);
     const previous = this.lastPosted?.status.conditions ?? this.node?.status?.conditions;
     const problem = await this.o.readinessProblem?.();
     const images = await this.o.images?.().catch(() => undefined);
     const candidate: NodeStatus = {
       ...facts,
-      conditions: stampConditions(nodeConditions(problem), previous, formatTime(now)),
+      conditions: stampConditions(nodeConditions(problem, this.o.pressure?.()), previous, formatTime(now)),
       ...(images ? { images: [...images].sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0)).slice(0, MAX_IMAGES) } : {}),
     };
     const due = !this.lastPosted || now - this.lastPosted.at >= this.o.reportMs;
     if (!due && this.lastPosted && sameIgnoringHeartbeat(this.lastPosted.status, candidate)) return;
     this.node = await this.o.api.patchNodeStatus(this.o.identity.nodeName, candidate);
     this.lastPosted = { at: now, status: candidate };
+    for (const reason of conditionEvents(previous, candidate.conditions ?? [])) {
+      this.o.recordNodeEvent?.(reason, `Node ${this.o.identity.nodeName} status is now: ${reason}`);
+    }
   }
 
   private async register(): Promise<Node> {
@@ -115,6 +125,25 @@ export class NodeStatusReporter {
     if (!changed) return existing;
     return this.o.api.updateNode({ ...existing, metadata: { ...existing.metadata, labels }, spec: { ...existing.spec, taints } });
   }
+}
+
+const CONDITION_EVENTS: Record<string, { True: string; False: string }> = {
+  MemoryPressure: { True: 'NodeHasInsufficientMemory', False: 'NodeHasSufficientMemory' },
+  DiskPressure: { True: 'NodeHasDiskPressure', False: 'NodeHasNoDiskPressure' },
+  PIDPressure: { True: 'NodeHasInsufficientPID', False: 'NodeHasSufficientPID' },
+  Ready: { True: 'NodeReady', False: 'NodeNotReady' },
+};
+
+/** The kubelet's node status events for conditions whose status changed (or first appeared). */
+function conditionEvents(before: readonly NodeCondition[] | undefined, after: readonly NodeCondition[]): string[] {
+  const out: string[] = [];
+  for (const c of after) {
+    const events = CONDITION_EVENTS[c.type];
+    if (!events || (c.status !== 'True' && c.status !== 'False')) continue;
+    if (before?.find((b) => b.type === c.type)?.status === c.status) continue;
+    out.push(events[c.status]);
+  }
+  return out;
 }
 
 function sameIgnoringHeartbeat(a: NodeStatus, b: NodeStatus): boolean {

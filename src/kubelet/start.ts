@@ -25,6 +25,10 @@ import { LocalPathProvisioner } from './volumes/local-path/index.js';
 import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
 import { kubeletImageGc, type ImageGcSettings } from './images/kubelet-image-gc.js';
+import { EvictionManager } from './eviction/manager.js';
+import { hostSignalObserver, type SignalObserver } from './eviction/host-signals.js';
+import { runtimePodUsage } from './eviction/pod-stats.js';
+import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/thresholds.js';
 
 export interface KubeletOptions {
   /** A RestClient (not closed by stop()), or a kubeconfig path. */
@@ -56,6 +60,15 @@ export interface KubeletOptions {
   hostInfo?: () => HostInfo;
   /** Image garbage collection: the policy (default: the kubelet's) and period (5 min). */
   imageGc?: ImageGcSettings;
+  /** Hard eviction thresholds (--eviction-hard; default Kubernetes'), the pressure transition period and the signal observer (default: this host). */
+  eviction?: KubeletEvictionOptions;
+}
+
+export interface KubeletEvictionOptions {
+  hard?: readonly Threshold[];
+  pressureTransitionMs?: number;
+  monitoringMs?: number;
+  observe?: SignalObserver;
 }
 
 export interface RunningKubelet {
@@ -66,6 +79,8 @@ export interface RunningKubelet {
   readonly started: Promise<void>;
   /** The registered Node, once registered. */
   node(): Node | undefined;
+  /** A rotated client certificate for the kubelet's own API clients (new connections use it). */
+  setClientCertificate(certPem: string, keyPem: string): void;
   stop(): Promise<void>;
 }
 
@@ -94,6 +109,25 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   const sinkWatcher = broadcaster.startRecordingToSink(restEventSink(eventClient ?? client));
   const recorder = broadcaster.newRecorder({ component: 'kubelet', host: options.nodeName });
 
+  const evictionHard = options.eviction?.hard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
+  let core: Kubelet | undefined;
+  const nodeRef = { kind: 'Node', name: options.nodeName, uid: options.nodeName };
+  const eviction = new EvictionManager({
+    recordNodeEvent: (reason, message) => recorder.event(nodeRef, 'Warning', reason, message),
+    evictor: {
+      activePods: () => core?.activePods() ?? [],
+      usage: () => runtimePodUsage(runtime),
+      evict: (pod, message, graceSeconds) => core?.evict(pod, message, graceSeconds) ?? Promise.resolve(),
+    },
+    thresholds: evictionHard,
+    observe: options.eviction?.observe ?? hostSignalObserver(options.dataDir),
+    clock,
+    logger: logger.child('eviction'),
+    ...(options.eviction?.pressureTransitionMs !== undefined ? { transitionMs: options.eviction.pressureTransitionMs } : {}),
+    ...(options.eviction?.monitoringMs !== undefined ? { monitoringMs: options.eviction.monitoringMs } : {}),
+  });
+  eviction.start();
+
   const reporter = new NodeStatusReporter({
     api,
     clock,
@@ -107,6 +141,10 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
       containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`,
     },
     host,
+    pressure: () => new Set(eviction.conditions()),
+    // the kubelet's node reference: kind Node, uid = the node's name
+    recordNodeEvent: (reason, message) => recorder.event(nodeRef, 'Normal', reason, message),
+    evictionHard,
     updateMs: timings.nodeStatusUpdateMs,
     reportMs: timings.nodeStatusReportMs,
     images: async () => (await runtime.listImages()).map((i) => ({ names: [...i.repoDigests, ...i.repoTags], sizeBytes: i.sizeBytes })),
@@ -165,8 +203,10 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     runtimeName: version.runtimeName,
     recorder,
     pullCredentials: (pod, image) => podPullCredentials(lookup, pod, image),
+    admitHandlers: [(pod) => eviction.admit(pod)],
     ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
   });
+  core = kubelet;
   onProbeResult = (uid) => kubelet.workers.enqueue(uid);
   const provisioner = options.localPathProvisioner
     ? new LocalPathProvisioner({ client, factory: serviceFactory, nodeName: options.nodeName, dataDir: options.dataDir, clock, logger: logger.child('local-path') })
@@ -192,9 +232,15 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     runtime,
     started,
     node: () => reporter.registered,
+    setClientCertificate(certPem, keyPem) {
+      if (!ownClient) throw new Error('the kubelet was given its client: rotate that client instead');
+      client.setClientCertificate(certPem, keyPem);
+      eventClient?.setClientCertificate(certPem, keyPem);
+    },
     stop() {
       stopping ??= (async () => {
         stopped = true;
+        await eviction.stop();
         await source.stop();
         await kubelet.stop();
         await imageGc.stop();

@@ -94,6 +94,15 @@ export class RestClient implements Requester {
     return (await this.send(options, true)) as TransportResponse;
   }
 
+  /**
+   * Authenticates new connections with another client certificate (the kubelet's rotated one);
+   * requests in flight finish on the old connection, which then closes.
+   */
+  setClientCertificate(cert: string, key: string): void {
+    if (!this.transport.updateTls) throw new Error('this transport cannot change its TLS credentials');
+    this.transport.updateTls({ ...this.config.tls, cert, key });
+  }
+
   /** Ends every open request and the connection. */
   close(): void {
     this.closed = true;

@@ -32,6 +32,8 @@ export interface Transport {
   request(req: TransportRequest): Promise<TransportResponse>;
   /** Ends every open stream and the connection. */
   close(): void;
+  /** New TLS credentials for new connections; the current connection finishes its streams and closes. */
+  updateTls?(tls: TlsConfig): void;
 }
 
 /** The request never reached the server or got no response (connection refused, reset, GOAWAY…). */
@@ -70,6 +72,9 @@ export interface Http2TransportOptions {
 
 export class Http2Transport implements Transport {
   private session: http2.ClientHttp2Session | undefined;
+  private tls: TlsConfig;
+  /** Sessions closed by updateTls that still finish their streams. */
+  private readonly draining = new Set<http2.ClientHttp2Session>();
   private readonly origin: string;
   private readonly pathPrefix: string;
   private active = 0;
@@ -85,6 +90,21 @@ export class Http2Transport implements Transport {
     this.origin = url.origin;
     this.pathPrefix = url.pathname.replace(/\/+$/, '');
     this.clock = options.clock ?? realClock;
+    this.tls = options.tls ?? {};
+  }
+
+  /**
+   * Swaps the TLS credentials (a rotated client certificate): the next request opens a session
+   * with them; the current session takes no new streams (GOAWAY) and closes once its open ones end.
+   */
+  updateTls(tls: TlsConfig): void {
+    this.tls = tls;
+    const old = this.session;
+    this.session = undefined;
+    if (old && !old.closed && !old.destroyed) {
+      this.draining.add(old);
+      old.close(() => this.draining.delete(old));
+    }
   }
 
   request(req: TransportRequest): Promise<TransportResponse> {
@@ -173,6 +193,8 @@ export class Http2Transport implements Transport {
     const s = this.session;
     this.session = undefined;
     s?.destroy();
+    for (const d of this.draining) d.destroy();
+    this.draining.clear();
   }
 
   /** While streams are open, pings the session and drops it if the ping goes unanswered. */
@@ -203,7 +225,7 @@ export class Http2Transport implements Transport {
   private currentSession(): http2.ClientHttp2Session {
     const s = this.session;
     if (s && !s.closed && !s.destroyed) return s;
-    const tls = this.options.tls ?? {};
+    const tls = this.tls;
     const session = http2.connect(this.origin, {
       ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
       ...(tls.cert !== undefined ? { cert: tls.cert } : {}),

@@ -1,9 +1,10 @@
 // The CSR signing controller (pkg/controller/certificates/signer): signs approved requests for
 // the built-in signers kubernetes.io/kube-apiserver-client-kubelet, kubernetes.io/kubelet-serving
 // and kubernetes.io/kube-apiserver-client with the cluster CA (--cluster-signing-cert/key-file),
-// for spec.expirationSeconds capped at --cluster-signing-duration (one year). A request its
-// signer refuses gets the Failed condition (SignerValidationFailure) instead.
+// for spec.expirationSeconds within [10 min, --cluster-signing-duration] (validity.ts). A request
+// its signer refuses gets the Failed condition (SignerValidationFailure) instead.
 
+import { X509Certificate } from 'node:crypto';
 import type { CertificateSigningRequest, CertificateSigningRequestCondition } from 'kubernetes-types/certificates/v1.js';
 import { formatTime } from '../../api/meta.js';
 import type { SharedIndexInformer } from '../../client/informer/index.js';
@@ -11,11 +12,10 @@ import { resources } from '../../client/rest/index.js';
 import { signCertificateRequest } from '../../util/pki/index.js';
 import { QueueController } from '../framework/controller.js';
 import type { ControllerContext } from '../framework/context.js';
+import { certificateWindow, signingTtlMs } from './validity.js';
 import { asKeyUsages, conditionOf, decodeRequest, signerProblem, SIGNERS } from './node-csr.js';
 
-const DAY_S = 24 * 60 * 60;
-/** kube-controller-manager's --cluster-signing-duration default (8760h). */
-export const CLUSTER_SIGNING_DURATION_S = 365 * DAY_S;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class CsrSigner extends QueueController {
   private readonly csrs: SharedIndexInformer<CertificateSigningRequest>;
@@ -41,9 +41,11 @@ export class CsrSigner extends QueueController {
       await client.updateStatus({ ...csr, status: { ...csr.status, conditions: [...(csr.status?.conditions ?? []), this.condition('Failed', 'SignerValidationFailure', problem)] } });
       return;
     }
-    const seconds = Math.min(csr.spec?.expirationSeconds ?? CLUSTER_SIGNING_DURATION_S, CLUSTER_SIGNING_DURATION_S);
+    const ttlMs = signingTtlMs(csr.spec?.expirationSeconds, this.ctx.settings.clusterSigningDurationMs);
+    const window = certificateWindow(this.ctx.clock.now(), ttlMs, Date.parse(new X509Certificate(ca.certPem).validTo));
     const pem = await signCertificateRequest(ca, Buffer.from(csr.spec!.request, 'base64').toString('utf8'), {
-      validityDays: seconds / DAY_S,
+      validityDays: ttlMs / DAY_MS,
+      window,
       clock: this.ctx.clock,
       usages: asKeyUsages(usages),
     });

@@ -58,6 +58,8 @@ export interface ControllerSettings {
   hpaSyncPeriodMs: number;
   /** Scale-down stabilization window without behavior (--horizontal-pod-autoscaler-downscale-stabilization). */
   hpaDownscaleStabilizationMs: number;
+  /** The longest certificate csrsigning issues, and the default without spec.expirationSeconds (--cluster-signing-duration, 8760h). */
+  clusterSigningDurationMs: number;
 }
 
 export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
@@ -89,4 +91,5 @@ export const DEFAULT_CONTROLLER_SETTINGS: ControllerSettings = {
   resyncPeriodMs: 0,
   hpaSyncPeriodMs: 15_000,
   hpaDownscaleStabilizationMs: 5 * 60_000,
+  clusterSigningDurationMs: 365 * 24 * 60 * 60_000,
 };

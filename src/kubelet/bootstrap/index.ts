@@ -1,6 +1,9 @@
-// The kubelet's TLS bootstrap: CA discovery with a pinned hash, certificates through CSRs.
+// The kubelet's TLS bootstrap: CA discovery with a pinned hash, certificates through CSRs, and
+// their rotation while the node runs.
 
 export { caCertHash, discoverCa, parseCaCertHash } from './ca-discovery.js';
 export { CertificateRequestError, requestCertificate, type CertificateRequestSpec, type RequestCertificateOptions } from './request-certificate.js';
-export { bootstrapKubeletCredentials, credentialPaths, type KubeletCredentials, type TlsBootstrapOptions } from './tls-bootstrap.js';
+export { bootstrapKubeletCredentials, clientCertificateSpec, credentialPaths, servingCertificateSpec, type KubeletCredentials, type TlsBootstrapOptions } from './tls-bootstrap.js';
+export { CertificateManager, rotationDeadline, type CertificateManagerOptions } from './certificate-manager.js';
+export { startCertificateRotation, type CertificateRotation, type CertificateRotationOptions } from './rotation.js';
 export { isUnreachable, untilReachable } from './until-reachable.js';

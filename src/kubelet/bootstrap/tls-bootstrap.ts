@@ -5,7 +5,7 @@
 // the kubelet API (signer kubelet-serving, SANs: node IP and name). Later starts reuse what is on
 // disk while it is valid for this server, node and CA, and fetch only what is missing or expiring.
 
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { RestClient } from '../../client/rest/index.js';
@@ -13,7 +13,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { PUBLIC_MODE, SECRET_MODE, readIfExists, writeFileAtomic, writeKubeconfig, type KeyAndCertificate } from '../../util/pki/index.js';
 import { discoverCa } from './ca-discovery.js';
-import { requestCertificate } from './request-certificate.js';
+import { requestCertificate, type CertificateRequestSpec } from './request-certificate.js';
 import { untilReachable } from './until-reachable.js';
 
 export interface TlsBootstrapOptions {
@@ -37,11 +37,31 @@ export interface KubeletCredentials {
   /** <dataDir>/kubelet.kubeconfig: the node's client certificate. */
   kubeconfig: string;
   caPem: string;
+  /** The node's client certificate (also in the kubeconfig). */
+  client: KeyAndCertificate;
   /** The kubelet API's serving certificate. */
   serving: KeyAndCertificate;
 }
 
 const NODES_GROUP = 'system:nodes';
+
+/** The kubelet's client certificate request (signer kube-apiserver-client-kubelet). */
+export function clientCertificateSpec(nodeName: string, generateName: string): CertificateRequestSpec {
+  return { signerName: 'kubernetes.io/kube-apiserver-client-kubelet', generateName, commonName: `system:node:${nodeName}`, organizations: [NODES_GROUP], usages: ['digital signature', 'client auth'] };
+}
+
+/** The kubelet API's serving certificate request (signer kubelet-serving; SANs: node IP and name). */
+export function servingCertificateSpec(nodeName: string, nodeIP: string): CertificateRequestSpec {
+  return {
+    signerName: 'kubernetes.io/kubelet-serving',
+    generateName: 'csr-',
+    commonName: `system:node:${nodeName}`,
+    organizations: [NODES_GROUP],
+    ipAddresses: [nodeIP],
+    dnsNames: [nodeName],
+    usages: ['digital signature', 'server auth'],
+  };
+}
 /** Renew once less than this share of a certificate's lifetime is left (client-go renews at 70–90%). */
 const RENEW_FRACTION = 0.2;
 
@@ -66,6 +86,8 @@ function usable(pair: { certPem?: string | undefined; keyPem?: string | undefine
     const ca = new X509Certificate(caPem);
     if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return false;
     if (!cert.subject.split('\n').includes(`CN=${commonName}`)) return false;
+    // a key written without its certificate (a crash mid-rotation) does not make a pair
+    if (!cert.checkPrivateKey(createPrivateKey(pair.keyPem))) return false;
     const from = Date.parse(cert.validFrom);
     const to = Date.parse(cert.validTo);
     if (now < from || now > to - (to - from) * RENEW_FRACTION) return false;
@@ -95,10 +117,11 @@ export async function bootstrapKubeletCredentials(options: TlsBootstrapOptions):
     const bootstrap = new RestClient({ server: options.server, tls: { ca: caPem! }, token: options.token }, { clock: options.clock, logger: log.child('bootstrap-client') });
     try {
       log.info('requesting a client certificate', { user });
-      client = await requestCertificate(
-        { signerName: 'kubernetes.io/kube-apiserver-client-kubelet', generateName: 'node-csr-', commonName: user, organizations: [NODES_GROUP], usages: ['digital signature', 'client auth'] },
-        { client: bootstrap, clock: options.clock, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
-      );
+      client = await requestCertificate(clientCertificateSpec(options.nodeName, 'node-csr-'), {
+        client: bootstrap,
+        clock: options.clock,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
     } finally {
       bootstrap.close();
     }
@@ -115,23 +138,16 @@ export async function bootstrapKubeletCredentials(options: TlsBootstrapOptions):
     const nodeClient = new RestClient({ server: options.server, tls: { ca, cert: clientPair.certPem, key: clientPair.keyPem } }, { clock: options.clock, logger: log.child('bootstrap-client') });
     try {
       log.info('requesting a serving certificate for the kubelet API', { user, ip: options.nodeIP });
-      serving = await requestCertificate(
-        {
-          signerName: 'kubernetes.io/kubelet-serving',
-          generateName: 'csr-',
-          commonName: user,
-          organizations: [NODES_GROUP],
-          ipAddresses: [options.nodeIP],
-          dnsNames: [options.nodeName],
-          usages: ['digital signature', 'server auth'],
-        },
-        { client: nodeClient, clock: options.clock, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
-      );
+      serving = await requestCertificate(servingCertificateSpec(options.nodeName, options.nodeIP), {
+        client: nodeClient,
+        clock: options.clock,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
     } finally {
       nodeClient.close();
     }
     await writeFileAtomic(paths.servingKey, serving.keyPem!, SECRET_MODE);
     await writeFileAtomic(paths.servingCert, serving.certPem!, PUBLIC_MODE);
   }
-  return { kubeconfig: paths.kubeconfig, caPem: ca, serving: serving as KeyAndCertificate };
+  return { kubeconfig: paths.kubeconfig, caPem: ca, client: clientPair, serving: serving as KeyAndCertificate };
 }

@@ -39,6 +39,8 @@ export interface KubeletServerOptions {
 export interface KubeletServer {
   readonly port: number;
   readonly address: string;
+  /** Serves a new certificate (a rotated one) on new connections; open ones keep theirs. */
+  setServingCertificate(certPem: string, keyPem: string): void;
   close(): Promise<void>;
 }
 
@@ -57,14 +59,8 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   const sockets = new Set<Socket>();
   const authorize = (req: IncomingMessage): AuthDecision => authorizeSocket(req.socket as TLSSocket, host.nodeName, clock.now());
 
-  const server = createServer({
-    cert: options.tls.certPem,
-    key: options.tls.keyPem,
-    ca: options.tls.clientCaPem,
-    requestCert: true,
-    rejectUnauthorized: false,
-    minVersion: 'TLSv1.2',
-  });
+  const context = (certPem: string, keyPem: string) => ({ cert: certPem, key: keyPem, ca: options.tls.clientCaPem, minVersion: 'TLSv1.2' as const });
+  const server = createServer({ ...context(options.tls.certPem, options.tls.keyPem), requestCert: true, rejectUnauthorized: false });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -120,6 +116,10 @@ export async function startKubeletServer(options: KubeletServerOptions): Promise
   return {
     port: address.port,
     address: address.address,
+    setServingCertificate: (certPem, keyPem) => {
+      server.setSecureContext(context(certPem, keyPem));
+      logger.info('kubelet API serving a new certificate');
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -74,6 +74,7 @@ export async function signCertificateRequest(
   return signLeaf(ca, {
     validityDays: options.validityDays,
     clock: options.clock,
+    ...(options.window ? { window: options.window } : {}),
     subject: csr.subjectName,
     publicKey: csr.publicKey,
     usages: options.usages,

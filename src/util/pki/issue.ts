@@ -40,6 +40,7 @@ export async function issueClientCertificate(
   const certPem = await signLeaf(ca, {
     validityDays: options.validityDays,
     clock: options.clock,
+    ...(options.window ? { window: options.window } : {}),
     subject: subjectName(options.commonName, options.organizations),
     publicKey: keys.publicKey,
     usages: ['digital signature', 'key encipherment', 'client auth'],

@@ -23,6 +23,8 @@ export interface ValidityOptions {
   validityDays: number;
   /** Supplies "now" for notBefore/notAfter; the real clock by default. */
   clock?: Clock;
+  /** An exact validity window (ms since the epoch), instead of 5 min backdated to now + validityDays. */
+  window?: { notBefore: number; notAfter: number };
 }
 
 /** Kubernetes' key usage names (certificates.k8s.io KeyUsage) that Kite can encode. */
@@ -77,6 +79,10 @@ export function randomSerial(): string {
 }
 
 export function validity(options: ValidityOptions): { notBefore: Date; notAfter: Date } {
+  if (options.window) {
+    if (!(options.window.notAfter > options.window.notBefore)) throw new Error('notAfter must be after notBefore');
+    return { notBefore: new Date(options.window.notBefore), notAfter: new Date(options.window.notAfter) };
+  }
   if (!(options.validityDays > 0)) throw new Error('validityDays must be positive');
   const now = (options.clock ?? realClock).now();
   return { notBefore: new Date(now - BACKDATE_MS), notAfter: new Date(now + options.validityDays * DAY_MS) };
