@@ -5,7 +5,9 @@
 import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1.js';
 import { resources, type RestClient } from '../../client/rest/index.js';
 import type { Clock } from '../../util/clock.js';
-import { createCertificateRequest, type CertificateRequestOptions, type KeyAndCertificate, type KeyUsage } from '../../util/pki/index.js';
+import type { KeyAndCertificate, KeyUsage } from '../../util/pki/index.js';
+// Not through the pki index: creating a request needs no X.509 library (~20 MB a node need not load).
+import { createCertificateRequest, type CertificateRequestOptions } from '../../util/pki/certificate-request.js';
 
 export interface CertificateRequestSpec extends CertificateRequestOptions {
   signerName: string;

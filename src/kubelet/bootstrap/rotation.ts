@@ -8,7 +8,10 @@
 import { RestClient } from '../../client/rest/index.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic, writeKubeconfig, type KeyAndCertificate } from '../../util/pki/index.js';
+// files.js and kubeconfig.js, not the pki index: these need no X.509 library.
+import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../../util/pki/files.js';
+import { writeKubeconfig } from '../../util/pki/kubeconfig.js';
+import type { KeyAndCertificate } from '../../util/pki/index.js';
 import { CertificateManager } from './certificate-manager.js';
 import { requestCertificate, type CertificateRequestSpec } from './request-certificate.js';
 import { clientCertificateSpec, credentialPaths, servingCertificateSpec } from './tls-bootstrap.js';

@@ -11,7 +11,10 @@ import { mkdirSync } from 'node:fs';
 import { RestClient } from '../../client/rest/index.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import { PUBLIC_MODE, SECRET_MODE, readIfExists, writeFileAtomic, writeKubeconfig, type KeyAndCertificate } from '../../util/pki/index.js';
+// files.js and kubeconfig.js, not the pki index: these need no X.509 library.
+import { PUBLIC_MODE, SECRET_MODE, readIfExists, writeFileAtomic } from '../../util/pki/files.js';
+import { writeKubeconfig } from '../../util/pki/kubeconfig.js';
+import type { KeyAndCertificate } from '../../util/pki/index.js';
 import { discoverCa } from './ca-discovery.js';
 import { requestCertificate, type CertificateRequestSpec } from './request-certificate.js';
 import { untilReachable } from './until-reachable.js';

@@ -7,7 +7,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { PORT_FORWARD_PROTOCOLS, REMOTE_COMMAND_PROTOCOLS, chooseProtocol } from './channels.js';
 import type { KubeletHost } from './host.js';
 import { badRequest, notFound, HttpError } from './http-handlers.js';
@@ -21,7 +21,19 @@ const SPDY_TUNNEL = `SPDY/3.1+${PORT_FORWARD_V1}`;
 
 export type StreamKind = 'exec' | 'attach' | 'portForward';
 
-const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (protocols) => [...protocols][0] ?? false });
+interface WebSockets {
+  server: WebSocketServer;
+  toStream: (ws: WebSocket) => Duplex;
+}
+let webSockets: Promise<WebSockets> | undefined;
+
+/** The WebSocket library (~10 MB), loaded on the first exec, attach or port-forward. */
+function loadWebSockets(): Promise<WebSockets> {
+  return (webSockets ??= import('ws').then((ws) => ({
+    server: new ws.WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (protocols) => [...protocols][0] ?? false }),
+    toStream: (socket) => ws.createWebSocketStream(socket),
+  })));
+}
 
 function offeredProtocols(req: IncomingMessage): string[] {
   return (req.headers['sec-websocket-protocol'] ?? '')
@@ -30,7 +42,7 @@ function offeredProtocols(req: IncomingMessage): string[] {
     .filter(Boolean);
 }
 
-function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, supported: readonly string[]): Promise<{ ws: WebSocket; protocol: string }> {
+async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, supported: readonly string[]): Promise<{ ws: WebSocket; protocol: string }> {
   if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
     throw badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": only WebSocket (${supported.join(', ')}) is served`);
   }
@@ -38,7 +50,8 @@ function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, supported: 
   if (!protocol) throw badRequest(`none of the offered WebSocket protocols is supported; supported: ${supported.join(', ')}`);
   // Offer ws only the protocol we chose, so its handshake answers with it.
   req.headers['sec-websocket-protocol'] = protocol;
-  return new Promise((resolve) => wss.handleUpgrade(req, socket, head, (ws) => resolve({ ws, protocol })));
+  const { server } = await loadWebSockets();
+  return new Promise((resolve) => server.handleUpgrade(req, socket, head, (ws) => resolve({ ws, protocol })));
 }
 
 export async function serveStream(host: KubeletHost, kind: StreamKind, req: IncomingMessage, socket: Duplex, head: Buffer, parts: string[], query: URLSearchParams): Promise<void> {
@@ -58,7 +71,7 @@ export async function serveStream(host: KubeletHost, kind: StreamKind, req: Inco
     }
     if (offeredProtocols(req).includes(SPDY_TUNNEL)) {
       const { ws } = await upgrade(req, socket, head, [SPDY_TUNNEL]);
-      serveSpdyPortForward(createWebSocketStream(ws), dial);
+      serveSpdyPortForward((await loadWebSockets()).toStream(ws), dial);
       return;
     }
     let ports: number[];

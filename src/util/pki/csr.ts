@@ -1,16 +1,10 @@
-// Certificate signing requests (PKCS#10): creating one with a fresh key (what a joining kubelet
-// does), reading its subject and SANs, and signing it with the cluster CA for the given usages.
+// Certificate signing requests (PKCS#10): reading one's subject and SANs, and signing it with the
+// cluster CA for the given usages. Creating one (certificate-request.ts) needs no X.509 library.
 
-import { generateKeyPair } from './keys.js';
-import { sanExtension, signLeaf, subjectName, type CertificateAuthority, type KeyUsage, type ValidityOptions } from './sign.js';
+import { signLeaf, type CertificateAuthority, type KeyUsage, type ValidityOptions } from './sign.js';
 import { x509 } from './x509-lib.js';
 
-export interface CertificateRequestOptions {
-  commonName: string;
-  organizations?: readonly string[];
-  dnsNames?: readonly string[];
-  ipAddresses?: readonly string[];
-}
+export { createCertificateRequest, type CertificateRequestOptions } from './certificate-request.js';
 
 export interface ParsedCertificateRequest {
   commonName: string;
@@ -21,18 +15,6 @@ export interface ParsedCertificateRequest {
 
 export interface SignRequestOptions extends ValidityOptions {
   usages: readonly KeyUsage[];
-}
-
-export async function createCertificateRequest(options: CertificateRequestOptions): Promise<{ csrPem: string; keyPem: string }> {
-  const { keys, keyPem } = await generateKeyPair();
-  const san = sanExtension(options.dnsNames, options.ipAddresses);
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: subjectName(options.commonName, options.organizations),
-    keys: { privateKey: keys.privateKey, publicKey: keys.publicKey },
-    signingAlgorithm: keys.signingAlgorithm,
-    extensions: san ? [san] : [],
-  });
-  return { csrPem: csr.toString('pem') + '\n', keyPem };
 }
 
 function decode(csrPem: string): x509.Pkcs10CertificateRequest {

@@ -1,8 +1,9 @@
 // Private keys: generating ECDSA P-256 key pairs and moving keys between PEM (PKCS#8, what Kite
 // writes; SEC1 and PKCS#1 are read too) and the WebCrypto CryptoKeys that @peculiar/x509 signs with.
 
-import { createPrivateKey, createPublicKey, type webcrypto } from 'node:crypto';
-import { subtle } from './x509-lib.js';
+import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
+
+const subtle = webcrypto.subtle;
 
 export type CryptoKey = webcrypto.CryptoKey;
 
