@@ -25,6 +25,7 @@ import { LocalPathProvisioner } from './volumes/local-path/index.js';
 import type { PodHelpers } from './seams.js';
 import { resolveTimings, type KubeletTimings } from './timings.js';
 import { kubeletImageGc, type ImageGcSettings } from './images/kubelet-image-gc.js';
+import type { ImageGcManager } from './images/image-gc.js';
 import { EvictionManager } from './eviction/manager.js';
 import { hostSignalObserver, type SignalObserver } from './eviction/host-signals.js';
 import { runtimePodUsage } from './eviction/pod-stats.js';
@@ -111,9 +112,13 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
 
   const evictionHard = options.eviction?.hard ?? parseEvictionHard(DEFAULT_EVICTION_HARD);
   let core: Kubelet | undefined;
+  let imageGc: ImageGcManager | undefined;
   const nodeRef = { kind: 'Node', name: options.nodeName, uid: options.nodeName };
   const eviction = new EvictionManager({
     recordNodeEvent: (reason, message) => recorder.event(nodeRef, 'Warning', reason, message),
+    reclaimNodeLevel: async () => {
+      await imageGc?.deleteUnusedImages();
+    },
     evictor: {
       activePods: () => core?.activePods() ?? [],
       usage: () => runtimePodUsage(runtime),
@@ -214,12 +219,13 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
   provisioner?.start().catch((err: unknown) => logger.error('local-path provisioner failed to start', { error: err as Error }));
   const registered = reporter.start().then(() => lease.start());
   const source = startPodSource(client, options.nodeName, kubelet, clock, logger.child('pod-source'));
-  const imageGc = kubeletImageGc({ runtime, runtimeName: version.runtimeName, nodeName: options.nodeName, recorder, clock, logger: logger.child('image-gc'), ...options.imageGc });
+  const gc = kubeletImageGc({ runtime, runtimeName: version.runtimeName, nodeName: options.nodeName, recorder, clock, logger: logger.child('image-gc'), ...options.imageGc });
+  imageGc = gc;
   let stopped = false;
   const started = Promise.all([registered, source.synced]).then(([, synced]) => {
     if (synced && !stopped) {
       kubelet.start();
-      imageGc.start();
+      gc.start();
       logger.info('kubelet started', { node: options.nodeName, runtime: `${version.runtimeName}://${version.runtimeVersion}` });
     }
   });
@@ -243,7 +249,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         await eviction.stop();
         await source.stop();
         await kubelet.stop();
-        await imageGc.stop();
+        await gc.stop();
         clusterHelpers?.stop();
         await provisioner?.stop();
         await Promise.all([serviceFactory.shutdown(), nodeFactory.shutdown()]);

@@ -51,3 +51,41 @@ test('under a crossed threshold one pod is evicted per period, ranked, critical 
   assert.equal(manager.admit(pod('besteffort')).admit, true);
   await manager.stop();
 });
+
+test('disk pressure first reclaims node-level resources (unused images); pods are evicted only if that was not enough', async () => {
+  const clock = new FakeClock();
+  const Gi = 2 ** 30;
+  let available = 5 * Gi;
+  let freeable = 20 * Gi;
+  const evicted: string[] = [];
+  let reclaims = 0;
+  const manager = new EvictionManager({
+    thresholds: parseEvictionHard('nodefs.available<10%'),
+    observe: () => ({ 'nodefs.available': { available, capacity: 100 * Gi } }),
+    clock,
+    logger: silentLogger,
+    reclaimNodeLevel: async () => {
+      reclaims++;
+      available += freeable;
+      freeable = 0;
+    },
+    evictor: {
+      activePods: () => [pod('a')],
+      usage: async () => new Map(),
+      evict: async (p) => {
+        evicted.push(p.metadata!.name!);
+      },
+    },
+  });
+  manager.start();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(reclaims, 1);
+  assert.deepEqual(evicted, [], 'freeing images brought the node back over the threshold');
+
+  available = 1 * Gi; // filled up again, and nothing left to free
+  await clock.step(10_000);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(reclaims, 2);
+  assert.deepEqual(evicted, ['a']);
+  await manager.stop();
+});

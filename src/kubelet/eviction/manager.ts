@@ -1,6 +1,7 @@
 // The kubelet's eviction manager loop: every monitoring period (10 s) it observes the eviction
 // signals and updates the pressure conditions the node reports; while a hard threshold is crossed
-// it records EvictionThresholdMet on the node and evicts one pod per period (ranked by rank.ts;
+// it records EvictionThresholdMet on the node, for disk first frees node-level resources (unused
+// images) and re-observes, then evicts one pod per period (ranked by rank.ts;
 // critical pods never) without a grace period, and waits for that eviction to finish before the next; it answers pod admission under pressure.
 // Stopping it ends the loop.
 
@@ -14,7 +15,7 @@ import type { PodUsage } from './pod-stats.js';
 import { rankForEviction } from './rank.js';
 import type { SignalObserver } from './host-signals.js';
 import { PressureTracker, type PressureState } from './pressure.js';
-import { resourceOf, type PressureCondition, type Threshold } from './thresholds.js';
+import { crosses, resourceOf, type PressureCondition, type Threshold } from './thresholds.js';
 
 export const DEFAULT_EVICTION_MONITORING_MS = 10_000;
 const CONDITION_ORDER: readonly PressureCondition[] = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
@@ -29,6 +30,8 @@ export interface EvictionManagerOptions {
   monitoringMs?: number;
   /** Evicts pods under pressure (without it the manager only reports conditions and admits). */
   evictor?: PodEvictor;
+  /** Frees node-level resources before any pod is evicted for disk (the image GC's unused images). */
+  reclaimNodeLevel?: () => Promise<void>;
   /** Records a Warning event on the node (EvictionThresholdMet). */
   recordNodeEvent?: (reason: string, message: string) => void;
 }
@@ -43,6 +46,8 @@ export interface PodEvictor {
 /** Hard thresholds evict without a grace period (gracePeriodOverride 0). */
 const HARD_EVICTION_GRACE_SECONDS = 0;
 const RECLAIM_ORDER: Record<string, number> = { memory: 0, 'ephemeral-storage': 1, inodes: 1, pids: 2 };
+/** Resources the node itself can give back (reclaimNodeLevelResources) before evicting pods. */
+const NODE_RECLAIMABLE = new Set(['ephemeral-storage', 'inodes']);
 
 export class EvictionManager {
   private readonly tracker: PressureTracker;
@@ -96,6 +101,7 @@ export class EvictionManager {
   private async evictOne(evictor: PodEvictor, state: PressureState): Promise<void> {
     const threshold = [...state.met].sort((a, b) => (RECLAIM_ORDER[resourceOf(a.signal)] ?? 9) - (RECLAIM_ORDER[resourceOf(b.signal)] ?? 9))[0]!;
     this.o.recordNodeEvent?.('EvictionThresholdMet', `Attempting to reclaim ${resourceOf(threshold.signal)}`);
+    if (this.o.reclaimNodeLevel && NODE_RECLAIMABLE.has(resourceOf(threshold.signal)) && (await this.reclaimedEnough(this.o.reclaimNodeLevel, threshold))) return;
     const usage = await evictor.usage();
     const stats = (pod: Pod) => usage.get(pod.metadata?.uid ?? '');
     const candidates = evictor.activePods().filter((p) => !isCriticalPod(p));
@@ -107,6 +113,19 @@ export class EvictionManager {
     const message = evictionMessage(pod, threshold, state.observations, stats(pod));
     this.o.logger.info('eviction manager: evicting pod', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, signal: threshold.signal });
     await evictor.evict(pod, message, HARD_EVICTION_GRACE_SECONDS);
+  }
+
+  /** Frees node-level resources, then whether the threshold is no longer crossed (no pod need go). */
+  private async reclaimedEnough(reclaim: () => Promise<void>, threshold: Threshold): Promise<boolean> {
+    try {
+      await reclaim();
+      const resolved = !crosses(threshold, this.o.observe()[threshold.signal]);
+      if (resolved) this.o.logger.info('eviction manager: node-level resources reclaimed, no pod evicted', { signal: threshold.signal });
+      return resolved;
+    } catch (err) {
+      this.o.logger.warn('eviction manager: unable to reclaim node-level resources', { error: err as Error });
+      return false;
+    }
   }
 
   /** The pressure conditions in force, in the kubelet's order. */
