@@ -47,7 +47,9 @@ function describeFinding(f: Finding): string {
   const headers = Object.entries(r.headers)
     .map(([k, v]) => `${k}: ${JSON.stringify(v.length > 120 ? `${v.slice(0, 120)}…` : v)}${v.length > 120 ? ` (${v.length} chars)` : ''}`)
     .join('; ');
-  const status = f.response.status !== undefined ? `HTTP ${f.response.status}` : f.response.timedOut ? 'no response (timed out)' : `no response (${f.response.error ?? '?'})`;
+  // A transport error after the status line (a parse error, a reset) explains an empty or cut body.
+  const after = f.response.error !== undefined ? ` (then: ${f.response.error})` : f.response.timedOut ? ' (then: timed out)' : '';
+  const status = f.response.status !== undefined ? `HTTP ${f.response.status}${after}` : f.response.timedOut ? 'no response (timed out)' : `no response (${f.response.error ?? '?'})`;
   return [
     `  #${r.index} [${r.template}; ${r.mutations.join(', ') || 'unmutated'}] ${f.problem}`,
     `    ${r.transport} ${r.method} ${path}`,
