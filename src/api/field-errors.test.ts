@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as field from './field-errors.js';
-import { FieldErrorType, aggregateMessage, path, toStatusCauses } from './field-errors.js';
+import { FieldErrorType, MAX_BAD_VALUE_LENGTH, aggregateMessage, path, renderBadValue, toStatusCauses } from './field-errors.js';
+import { goQuote } from './go-format.js';
 
 const f = path('f');
 
@@ -74,4 +75,23 @@ test('FieldErrorListError carries the list', () => {
   assert.ok(e instanceof Error);
   assert.equal(e.message, 'a: Required value');
   assert.equal(e.errors.length, 1);
+});
+
+test('renderBadValue of a long string quotes only what it keeps, with the same result as quoting all of it', () => {
+  const full = (s: string) => {
+    const q = goQuote(s);
+    return q.length > MAX_BAD_VALUE_LENGTH ? `${q.slice(0, MAX_BAD_VALUE_LENGTH)}...(truncated)` : q;
+  };
+  const units = ['x', 'ü', '😀', '\n', '\x01', '"', '\u200b', '\ud800'];
+  for (let n = MAX_BAD_VALUE_LENGTH - 3; n <= MAX_BAD_VALUE_LENGTH + 3; n++) {
+    for (const a of units) {
+      for (const b of units) {
+        // every character kind just before, at and after the cut, surrogate pairs across it included
+        const s = a.repeat(n).slice(0, n) + b.repeat(4);
+        assert.equal(renderBadValue(s), full(s), JSON.stringify([n, a, b]));
+      }
+    }
+  }
+  const huge = 'ü😀'.repeat(400_000);
+  assert.equal(renderBadValue(huge), full(huge));
 });

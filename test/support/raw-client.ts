@@ -19,8 +19,14 @@ export interface RawRequest {
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
-  /** No complete response within this long is a timeout (streaming responses: see streamMs). */
+  /**
+   * No progress for this long is a timeout: no part of the body taken by the transport, no
+   * response byte. A hang is an exchange that stops moving; how long a moving one takes depends on
+   * everything else sharing the connection and the machine (streaming responses: see streamMs).
+   */
   timeoutMs: number;
+  /** A cap on the whole exchange however it progresses (an answer trickling forever); none if unset. */
+  maxMs?: number;
   /** A 2xx response may be an endless stream (a watch): read it this long, then cancel. */
   streamMs?: number;
 }
@@ -38,6 +44,59 @@ export interface RawResponse {
   timedOut: boolean;
   /** A streaming response that was cancelled after `streamMs`. */
   cancelled: boolean;
+}
+
+/** The body is written in slices so that the transport's progress through it is visible. */
+const BODY_SLICE = 64 * 1024;
+
+interface BodySink {
+  write(chunk: Buffer, callback: (err?: Error | null) => void): boolean;
+  end(): unknown;
+}
+
+/**
+ * Writes `body` one slice at a time, each once the transport has taken the one before (several
+ * writes at once are batched into one, whose callback comes only at the end), then ends the
+ * request; `progress` runs for every slice taken. A write that throws at once is the caller's to
+ * catch; a later one ends the writing and goes to `failed`.
+ */
+function writeBody(sink: BodySink, body: Buffer, progress: () => void, failed: (err: Error) => void): void {
+  let at = 0;
+  const next = (err?: Error | null): void => {
+    if (err) return; // the exchange failed; its own error or timeout reports it
+    if (at > 0) progress();
+    if (at >= body.length) {
+      sink.end();
+      return;
+    }
+    const slice = body.subarray(at, at + BODY_SLICE);
+    at += slice.length;
+    sink.write(slice, (e) => {
+      try {
+        next(e);
+      } catch (thrown) {
+        failed(thrown as Error);
+      }
+    });
+  };
+  next();
+}
+
+/** The timers of one exchange: an idle timer that progress re-arms, and the optional overall cap. */
+function exchangeTimers(req: RawRequest, onTimeout: () => void): { progress: () => void; clear: () => void } {
+  const idle = setTimeout(onTimeout, req.timeoutMs);
+  const cap = req.maxMs !== undefined ? setTimeout(onTimeout, req.maxMs) : undefined;
+  let cleared = false;
+  return {
+    progress: () => {
+      if (!cleared) idle.refresh();
+    },
+    clear: () => {
+      cleared = true;
+      clearTimeout(idle);
+      clearTimeout(cap);
+    },
+  };
 }
 
 export class RawClient {
@@ -123,7 +182,7 @@ export class RawClient {
       const finish = () => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timers.clear();
         clearTimeout(streamTimer);
         result.body = Buffer.concat(chunks);
         // Only a request given up on is reset; a finished one closes by itself (resetting every
@@ -131,12 +190,13 @@ export class RawClient {
         if ((result.timedOut || result.cancelled) && !stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
         resolve(result);
       };
-      const timer = setTimeout(() => {
+      const timers = exchangeTimers(req, () => {
         result.timedOut = true;
         finish();
-      }, req.timeoutMs);
+      });
       let streamTimer: NodeJS.Timeout | undefined;
       stream.on('response', (headers) => {
+        timers.progress();
         result.status = Number(headers[':status']);
         result.headers = { ...headers };
         if (req.streamMs !== undefined && result.status < 300) {
@@ -147,6 +207,7 @@ export class RawClient {
         }
       });
       stream.on('data', (chunk: Buffer) => {
+        timers.progress();
         size += chunk.length;
         if (size <= this.maxBodyBytes) chunks.push(chunk);
         else result.truncated = true;
@@ -161,7 +222,10 @@ export class RawClient {
       });
       if (req.body !== undefined) {
         stream.on('error', () => undefined);
-        stream.end(req.body);
+        writeBody(stream, req.body, timers.progress, (err) => {
+          result.error ??= err.message;
+          finish();
+        });
       }
     });
   }
@@ -177,16 +241,16 @@ export class RawClient {
       const finish = () => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timers.clear();
         clearTimeout(streamTimer);
         result.body = Buffer.concat(chunks);
         resolve(result);
       };
-      const timer = setTimeout(() => {
+      const timers = exchangeTimers(req, () => {
         result.timedOut = true;
         request?.destroy();
         finish();
-      }, req.timeoutMs);
+      });
       try {
         const url = new URL(this.url);
         request = https.request({
@@ -201,13 +265,14 @@ export class RawClient {
           key: this.tls.key,
         });
       } catch (err) {
-        clearTimeout(timer);
+        timers.clear();
         result.unsendable = (err as Error).message;
         settled = true;
         return resolve(result);
       }
       const r = request;
       r.on('response', (res) => {
+        timers.progress();
         result.status = res.statusCode;
         result.headers = { ...res.headers };
         if (req.streamMs !== undefined && (res.statusCode ?? 0) < 300) {
@@ -218,6 +283,7 @@ export class RawClient {
           }, req.streamMs);
         }
         res.on('data', (chunk: Buffer) => {
+          timers.progress();
           size += chunk.length;
           if (size <= this.maxBodyBytes) chunks.push(chunk);
           else result.truncated = true;
@@ -234,7 +300,14 @@ export class RawClient {
         finish();
       });
       try {
-        r.end(req.body);
+        if (req.body !== undefined) {
+          writeBody(r, req.body, timers.progress, (err) => {
+            result.error ??= err.message;
+            r.destroy();
+            finish();
+          });
+        }
+        else r.end();
       } catch (err) {
         result.unsendable = (err as Error).message;
         finish();

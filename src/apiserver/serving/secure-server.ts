@@ -5,7 +5,7 @@
 
 import { once } from 'node:events';
 import * as http2 from 'node:http2';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse as Http1ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -94,6 +94,29 @@ function failRequest(res: ServerResponse, err: unknown, logger: Logger): void {
   }
 }
 
+/**
+ * Sends an HTTP/1.1 `100 Continue` without letting it follow the final response.
+ *
+ * Node's default writes the 100 at once, but a keep-alive connection's next request can be parsed
+ * while the previous response is still attached to the socket (its 'finish' not yet processed):
+ * the new response is then queued and its 100 buffered. If the handler answers before the socket
+ * is handed over, Node puts the final response's head in front of everything buffered
+ * (OutgoingMessage._send unshifts it), so the wire carries `HTTP/1.1 404 …` + `100 Continue` +
+ * body: the client reads the 100 as the start of the body and fails to parse the rest. So a
+ * queued response sends its 100 when it gets the socket, and not at all if it has answered by
+ * then (the 100 is optional; Node then closes the connection after the answer, as a client that
+ * waited for the 100 may still send the body).
+ */
+function writeContinueInOrder(res: Http1ServerResponse): void {
+  if (res.socket) {
+    res.writeContinue();
+    return;
+  }
+  res.once('socket', () => {
+    if (!res.headersSent) res.writeContinue();
+  });
+}
+
 export async function startSecureServer(options: SecureServerOptions): Promise<SecureServer> {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? realClock;
@@ -150,7 +173,7 @@ export async function startSecureServer(options: SecureServerOptions): Promise<S
     socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
-  server.on('request', (req: ServerRequest, res: ServerResponse) => {
+  const serve = (req: ServerRequest, res: ServerResponse): void => {
     if (req.httpVersionMajor !== 2) tracker.trackHttp1(req.socket, res);
     try {
       const result = handler(req, res);
@@ -158,6 +181,13 @@ export async function startSecureServer(options: SecureServerOptions): Promise<S
     } catch (err) {
       failRequest(res, err, logger);
     }
+  };
+  server.on('request', serve);
+  // `Expect: 100-continue` (Node emits this instead of 'request' once it has a listener).
+  server.on('checkContinue', (req: ServerRequest, res: ServerResponse) => {
+    if (req.httpVersionMajor === 2) (res as http2.Http2ServerResponse).writeContinue();
+    else writeContinueInOrder(res as unknown as Http1ServerResponse);
+    serve(req, res);
   });
 
   server.listen(options.port, host);
