@@ -82,6 +82,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     kubeletPort: flags.kubeletPort,
     runtime: runtimeChoice(flags),
     ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
+    ...(flags.podManifestPath ? { podManifestPath: resolve(flags.podManifestPath) } : {}),
   });
   await agent.kubelet.started;
   log.info('ready', { node: nodeName, server: server.origin, kubeconfig: credentials.kubeconfig, kubeletPort: agent.kubeletPort });

@@ -1,5 +1,5 @@
 // The flags `kite server` and `kite agent` share for the kubelet they run (node name and IP,
-// labels, taints, the kubelet API port, node status and Lease timings), and the value parsers
+// labels, taints, the kubelet API port, node status and Lease timings, the static pod path), and the value parsers
 // every command uses for ports, counts and durations.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -52,6 +52,8 @@ export interface NodeFlags {
   containerdEndpoint: string;
   containerdNetns?: string;
   cgroupRoot?: string;
+  podManifestPath?: string;
+  fileCheckFrequency: number;
 }
 
 export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Command {
@@ -67,7 +69,9 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
     .addOption(new Option('--runtime <kind>', "the kubelet's container runtime").choices([...RUNTIME_KINDS]).default('process'))
     .option('--containerd-endpoint <sock>', "containerd's CRI socket (with --runtime containerd)", DEFAULT_CONTAINERD_ENDPOINT)
     .option('--containerd-netns <name>', "the network namespace containerd runs in, if not the host's (its streaming server is dialled there)")
-    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)");
+    .option('--cgroup-root <path>', "the cgroup parent of the pods' sandboxes (default: the runtime's)")
+    .option('--pod-manifest-path <path>', 'static pod manifests (a directory or a file) the kubelet runs without the API server (default: <data-dir>/manifests)')
+    .option('--file-check-frequency <duration>', 'how often the static pod manifests are read again besides watching them', duration, 20_000);
 }
 
 /** The runtime the flags choose. */
@@ -85,5 +89,6 @@ export function kubeletTimings(flags: NodeFlags): Partial<KubeletTimings> {
     nodeStatusReportMs: flags.nodeStatusReportFrequency,
     leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
     leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
+    fileCheckMs: flags.fileCheckFrequency,
   };
 }
