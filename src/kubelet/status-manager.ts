@@ -84,7 +84,8 @@ export class StatusManager {
   repost(uid: string): void {
     const entry = this.entries.get(uid);
     if (!entry) return;
-    entry.posted = false;
+    // a new entry: a post in flight (to the old mirror) then loops to post it again
+    this.entries.set(uid, { ...entry, posted: false });
     if (!this.flushing.has(uid)) this.flushing.set(uid, this.flush(uid).finally(() => this.flushing.delete(uid)));
   }
 

@@ -87,4 +87,16 @@ describe('mirror pods', () => {
     api.down = true;
     assert.equal(await mirrors.ensure(staticPod()), 'pending');
   });
+
+  it('coalesces calls while one runs, and still reports a creation made by any of them', async () => {
+    const { api, mirrors } = setup();
+    const pod = staticPod();
+    const first = mirrors.ensure(pod);
+    const second = mirrors.ensure(pod);
+    const third = mirrors.ensure(pod);
+    assert.equal(first, second);
+    assert.equal(second, third);
+    assert.equal(await first, 'created');
+    assert.equal(api.calls.filter((c) => c.startsWith('createPod')).length, 1);
+  });
 });

@@ -89,6 +89,7 @@ export class MirrorPods {
     if (running) return running;
     const run = (async () => {
       let state: MirrorState = 'current';
+      let created = false;
       for (let next = this.wanted.get(name); next; next = this.wanted.get(name)) {
         this.wanted.delete(name);
         try {
@@ -97,8 +98,10 @@ export class MirrorPods {
           this.logger.warn('failed to sync mirror pod', { pod: name, error: err as Error });
           state = 'pending';
         }
+        created ||= state === 'created';
       }
-      return state;
+      // a creation in any of the coalesced syncs is reported (the status goes to the new mirror)
+      return created && state === 'current' ? 'created' : state;
     })().finally(() => this.inFlight.delete(name));
     this.inFlight.set(name, run);
     return run;
