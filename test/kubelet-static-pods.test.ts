@@ -146,3 +146,31 @@ describe('static pods and their mirror pods', () => {
     assert.deepEqual(kubelet!.staticPods(), []);
   });
 });
+
+describe('kite server runs the static pods of <data-dir>/manifests', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kite-static-cli-'));
+  let server: KiteServer | undefined;
+
+  after(async () => {
+    if (server) await stopKiteServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('mirrors a manifest found at start, and stops it when the manifest goes', async () => {
+    mkdirSync(join(dir, 'manifests'), { recursive: true });
+    const file = join(dir, 'manifests', 'web.yaml');
+    writeFileSync(file, manifest(join(dir, 'pid')));
+    server = await startKiteServer(dir, { kubelet: true, extraArgs: ['--node-name', 'cli-node', '--file-check-frequency', '1s'] });
+    let last: Pod | undefined;
+    await waitUntil('the mirror pod Running', async () => {
+      const r = await kubectl(server!.kubeconfig, ['get', 'pod', 'web-cli-node', '-o', 'json']);
+      last = r.code === 0 ? (JSON.parse(r.stdout) as Pod) : undefined;
+      return last?.status?.phase === 'Running';
+    }, { timeoutMs: 30_000, intervalMs: 200, describe: () => JSON.stringify(last?.status) });
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8').trim());
+    assert.ok(alive(pid));
+    unlinkSync(file);
+    await waitUntil('the mirror pod gone', async () => (await kubectl(server!.kubeconfig, ['get', 'pod', 'web-cli-node'])).code !== 0, { timeoutMs: 20_000, intervalMs: 200 });
+    await waitUntil('the process gone', () => !alive(pid), { timeoutMs: 10_000, intervalMs: 100 });
+  });
+});
