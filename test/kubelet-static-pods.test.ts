@@ -32,7 +32,7 @@ spec:
   containers:
   - name: main
     image: busybox
-    command: [sh, -c, 'echo $$$$ > ${marker}; exec sleep 3600']
+    command: [sh, -c, 'echo $$$$ > ${marker}; echo static pod up; exec sleep 3600']
 `;
 
 describe('static pods and their mirror pods', () => {
@@ -169,6 +169,8 @@ describe('kite server runs the static pods of <data-dir>/manifests', () => {
     }, { timeoutMs: 30_000, intervalMs: 200, describe: () => JSON.stringify(last?.status) });
     const pid = Number(readFileSync(join(dir, 'pid'), 'utf8').trim());
     assert.ok(alive(pid));
+    // the kubelet API serves the static pod under its mirror's name
+    assert.equal((await kubectlOk(server.kubeconfig, ['logs', 'web-cli-node'])).trim(), 'static pod up');
     unlinkSync(file);
     await waitUntil('the mirror pod gone', async () => (await kubectl(server!.kubeconfig, ['get', 'pod', 'web-cli-node'])).code !== 0, { timeoutMs: 20_000, intervalMs: 200 });
     await waitUntil('the process gone', () => !alive(pid), { timeoutMs: 10_000, intervalMs: 100 });
