@@ -159,7 +159,7 @@ export class Kubelet {
   /** Runtime pods whose pod the API no longer has get a worker, which removes them; mirror pods
    *  whose static pod is gone are deleted. Only once every source has delivered its pods. */
   async housekeeping(): Promise<void> {
-    if (this.o.sourcesReady && !this.o.sourcesReady()) return;
+    if (!this.sourcesReady()) return;
     await this.mirrors.deleteOrphans([...this.pods.values()].filter(isStaticPod));
     try {
       const sandboxes = await this.o.runtime.listPodSandbox();
@@ -189,6 +189,9 @@ export class Kubelet {
 
   private async syncPod(uid: string): Promise<void> {
     const pod = this.pods.get(uid);
+    // a runtime pod the sources have not delivered (yet): left alone until every source has
+    // synced, then housekeeping brings it back here
+    if (!pod && !this.gone.has(uid) && !this.sourcesReady()) return;
     const state = await readRuntimePod(this.o.runtime, uid);
     if (!pod) return this.removeGonePod(uid, state);
     if (isStaticPod(pod)) {
@@ -349,6 +352,10 @@ export class Kubelet {
     this.backoff.forget(`${uid}/`);
     this.syncer.forget(uid);
     this.workers.forget(uid);
+  }
+
+  private sourcesReady(): boolean {
+    return this.o.sourcesReady?.() ?? true;
   }
 
   // --- static pods

@@ -6,7 +6,7 @@ import { silentLogger } from '../util/log.js';
 import { Kubelet } from './kubelet.js';
 import { basicPodHelpers } from './seams.js';
 import { parseManifest } from './static/manifest.js';
-import { FakeKubeletApi, FakeRuntime } from './test-support.js';
+import { FakeKubeletApi, FakeRuntime, testPod } from './test-support.js';
 import { resolveTimings } from './timings.js';
 
 const node: Node = {
@@ -21,11 +21,11 @@ function staticPod(arg = '1000'): Pod {
   return r.pod;
 }
 
-function setup() {
-  const clock = new FakeClock();
-  const runtime = new FakeRuntime(clock);
+function setup(shared?: { clock: FakeClock; runtime: FakeRuntime; api: FakeKubeletApi }) {
+  const clock = shared?.clock ?? new FakeClock();
+  const runtime = shared?.runtime ?? new FakeRuntime(clock);
   runtime.images.add('busybox');
-  const api = new FakeKubeletApi();
+  const api = shared?.api ?? new FakeKubeletApi();
   const state: { node: Node | undefined; ready: boolean } = { node: undefined, ready: false };
   const kubelet = new Kubelet({
     api,
@@ -136,5 +136,28 @@ describe('Kubelet: static pods and mirror pods', () => {
     assert.equal(api.pod('kube-system', 'old-node-a'), undefined);
     assert.ok(api.pod('kube-system', 'etcd-node-a'));
     assert.ok(runtime.running('main'), 'the static pod keeps running');
+  });
+
+  it('leaves runtime pods the API source has not delivered yet alone until the sources are ready (a kubelet restart)', async () => {
+    const first = setup();
+    first.state.node = node;
+    first.state.ready = true;
+    const apiPod = testPod('app', { tolerations: [{ operator: 'Exists' }] });
+    first.api.addPod(apiPod);
+    first.kubelet.podUpdated(first.api.pod('default', 'app')!);
+    await first.kubelet.idle();
+    const c = first.runtime.running('main');
+    assert.ok(c);
+    await first.kubelet.stop();
+    // a new kubelet over the same runtime; its API source has not synced
+    const second = setup(first);
+    second.kubelet.start();
+    await second.settle(3_000);
+    assert.equal(first.runtime.running('main')?.id, c.id, 'not removed before the sources are ready');
+    second.state.ready = true;
+    await second.kubelet.housekeeping();
+    await second.settle(3_000);
+    assert.equal(first.runtime.running('main'), undefined, 'removed once the API source says it has no such pod');
+    await second.kubelet.stop();
   });
 });
