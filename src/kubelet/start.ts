@@ -1,8 +1,8 @@
 // startKubelet: the kubelet as a process component (what `kite server` and `kite agent` run):
 // a REST client, node registration and status, the node Lease, the event recorder, the pod
 // sources (the API server's and, with a static pod path, the manifest files') and the Kubelet core
-// over a ContainerRuntime. The core starts at once, so static pods run without the API server. stop() ends the loops but leaves containers
-// running, as a real kubelet does on shutdown.
+// over a ContainerRuntime. The core starts at once, so static pods run without the API server.
+// stop() ends the loops but leaves containers running, as a real kubelet does on shutdown.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
