@@ -1,8 +1,9 @@
 // Static pods against a real `kite server` and the process runtime, with the kubelet in this
 // process (its static pod path a temporary directory): a manifest runs while the API server is
 // down, and its mirror pod appears, Running with the pod's status, once the server is up; a mirror
-// deleted with kubectl comes back without the process restarting; an edited manifest restarts the
-// pod and replaces the mirror; a removed manifest stops the pod and deletes the mirror.
+// deleted with kubectl comes back without the process restarting; a restarted kubelet adopts the
+// pod; an edited manifest restarts the pod and replaces the mirror; a removed manifest stops the
+// pod and deletes the mirror. `kite server` runs the static pods of <data-dir>/manifests.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -59,6 +60,16 @@ describe('static pods and their mirror pods', () => {
   };
   const running = async () =>
     (await runtime.listContainers({ labelSelector: { [LABEL_CONTAINER_NAME]: 'main' } })).filter((c) => c.state === 'running');
+  const kubeletOptions = () => ({
+    kubeconfig: join(dir, 'admin.kubeconfig'),
+    nodeName: NODE,
+    nodeIP: '127.0.0.1',
+    dataDir: kdir,
+    runtime,
+    logger: silentLogger,
+    staticPodPath: manifests,
+    timings: { podResyncMs: 1_000, relistMs: 200, housekeepingMs: 500, fileCheckMs: 1_000 },
+  });
   const containerId = (p: Pod) => p.status?.containerStatuses?.[0]?.containerID ?? '';
 
   before(async () => {
@@ -85,16 +96,7 @@ describe('static pods and their mirror pods', () => {
   it('runs a manifest while the API server is down, and mirrors it once the server is up', async () => {
     writeFileSync(file, manifest(join(kdir, 'pid1')));
     runtime = await createProcessRuntime({ rootDir: join(kdir, 'runtime'), nodeIp: '127.0.0.1', logger: silentLogger });
-    kubelet = await startKubelet({
-      kubeconfig: join(dir, 'admin.kubeconfig'),
-      nodeName: NODE,
-      nodeIP: '127.0.0.1',
-      dataDir: kdir,
-      runtime,
-      logger: silentLogger,
-      staticPodPath: manifests,
-      timings: { podResyncMs: 1_000, relistMs: 200, housekeepingMs: 500, fileCheckMs: 1_000 },
-    });
+    kubelet = await startKubelet(kubeletOptions());
     await waitUntil('the static pod runs without the API server', async () => (await running()).length === 1, { timeoutMs: 15_000, intervalMs: 100 });
     const [c] = await running();
     assert.equal(kubelet.staticPods()[0]?.metadata?.name, MIRROR);
@@ -125,6 +127,20 @@ describe('static pods and their mirror pods', () => {
     assert.equal(after.status?.containerStatuses?.[0]?.state?.running?.startedAt, before.status?.containerStatuses?.[0]?.state?.running?.startedAt);
     assert.equal(after.status?.containerStatuses?.[0]?.restartCount, 0);
     assert.equal((await running()).length, 1);
+  });
+
+  it('a restarted kubelet adopts the running static pod and keeps its mirror', async () => {
+    const before = (await mirror())!;
+    const [c] = await running();
+    await kubelet!.stop();
+    kubelet = await startKubelet(kubeletOptions());
+    await kubelet.started;
+    // past a few relists and housekeepings: nothing restarted, nothing deleted
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.deepEqual((await running()).map((x) => x.id), [c!.id]);
+    const after = (await mirror())!;
+    assert.equal(after.metadata?.uid, before.metadata?.uid);
+    assert.equal(containerId(after), containerId(before));
   });
 
   it('restarts the pod and replaces its mirror when the manifest changes', async () => {
