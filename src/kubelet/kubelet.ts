@@ -160,7 +160,7 @@ export class Kubelet {
    *  whose static pod is gone are deleted. Only once every source has delivered its pods. */
   async housekeeping(): Promise<void> {
     if (!this.sourcesReady()) return;
-    await this.mirrors.deleteOrphans([...this.pods.values()].filter(isStaticPod));
+    void this.mirrors.deleteOrphans([...this.pods.values()].filter(isStaticPod));
     try {
       const sandboxes = await this.o.runtime.listPodSandbox();
       for (const sb of sandboxes) {

@@ -43,6 +43,7 @@ export class MirrorPods {
   /** ensure() runs in flight, one per full name, and the static pod each should sync next. */
   private readonly inFlight = new Map<string, Promise<MirrorState>>();
   private readonly wanted = new Map<string, Pod>();
+  private deletingOrphans: Promise<void> | undefined;
 
   constructor(
     private readonly api: MirrorPodApi,
@@ -113,9 +114,16 @@ export class MirrorPods {
     if (mirror && isMirrorPodOf(mirror, pod)) await this.delete(mirror);
   }
 
-  /** Deletes every mirror pod whose static pod is not among `staticPods` (by full name). */
-  async deleteOrphans(staticPods: readonly Pod[]): Promise<void> {
-    const names = new Set(staticPods.map(podFullName));
+  /** Deletes every mirror pod whose static pod is not among `staticPods` (by full name); a call
+   *  while one runs (a slow API server) does nothing. */
+  deleteOrphans(staticPods: readonly Pod[]): Promise<void> {
+    this.deletingOrphans ??= this.deleteOrphansOnce(new Set(staticPods.map(podFullName))).finally(() => {
+      this.deletingOrphans = undefined;
+    });
+    return this.deletingOrphans;
+  }
+
+  private async deleteOrphansOnce(names: ReadonlySet<string>): Promise<void> {
     for (const [name, mirror] of [...this.mirrors]) {
       if (names.has(name) || this.inFlight.has(name)) continue;
       try {
@@ -126,9 +134,9 @@ export class MirrorPods {
     }
   }
 
-  /** Resolves when no ensure() is in flight. */
+  /** Resolves when no ensure() and no orphan deletion is in flight. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+    while (this.inFlight.size > 0 || this.deletingOrphans) await Promise.all([...this.inFlight.values(), this.deletingOrphans]);
   }
 
   private async sync(pod: Pod): Promise<MirrorState> {
