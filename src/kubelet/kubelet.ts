@@ -366,7 +366,7 @@ export class Kubelet {
     void this.mirrors.ensure(pod).then((state) => {
       if (!this.pods.has(uid)) return;
       if (state === 'created') this.statuses.repost(uid);
-      // no Node yet, or no API server: look again soon
+      // no Node yet, or no API server: look again soon ('refused' waits for the periodic resync)
       if (state === 'pending') this.workers.enqueueAfter(uid, RETRY_MS);
     });
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { newForbidden } from '../../api/status-errors.js';
 import { silentLogger } from '../../util/log.js';
 import { FakeKubeletApi } from '../test-support.js';
 import { parseManifest } from './manifest.js';
@@ -98,5 +99,13 @@ describe('mirror pods', () => {
     assert.equal(second, third);
     assert.equal(await first, 'created');
     assert.equal(api.calls.filter((c) => c.startsWith('createPod')).length, 1);
+  });
+
+  it('reports a mirror the API server refuses (a static pod naming a service account) as refused', async () => {
+    const { api, mirrors } = setup();
+    api.createPod = async () => {
+      throw newForbidden({ group: '', resource: 'pods' }, 'web-n1', 'a mirror pod may not reference service accounts');
+    };
+    assert.equal(await mirrors.ensure(staticPod()), 'refused');
   });
 });

@@ -7,7 +7,7 @@
 // mirrors whose static pod is gone. Deletions are immediate (grace 0) with a uid precondition.
 
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { isAlreadyExists, isNotFound } from '../../api/status-predicates.js';
+import { isAlreadyExists, isBadRequest, isForbidden, isInvalid, isNotFound } from '../../api/status-predicates.js';
 import type { Logger } from '../../util/log.js';
 import { CONFIG_HASH_ANNOTATION, CONFIG_MIRROR_ANNOTATION, isMirrorPodOf, podFullName } from './pod-source-annotations.js';
 
@@ -17,8 +17,9 @@ export interface MirrorPodApi {
   deletePod(namespace: string, name: string, uid: string): Promise<void>;
 }
 
-/** What ensure() found: the mirror was already current, was (re)created now, or cannot be yet. */
-export type MirrorState = 'current' | 'created' | 'pending';
+/** What ensure() found: the mirror was already current, was (re)created now, cannot be yet (no
+ *  Node, no API server), or was refused by the API server (invalid, forbidden: no quick retry). */
+export type MirrorState = 'current' | 'created' | 'pending' | 'refused';
 
 /** The mirror pod of a static pod, as the kubelet creates it. */
 export function mirrorPodFor(pod: Pod, node: Node): Pod {
@@ -158,6 +159,10 @@ export class MirrorPods {
     } catch (err) {
       // an older mirror the API source has not shown yet: it is deleted once seen
       if (isAlreadyExists(err)) return 'pending';
+      if (isInvalid(err) || isForbidden(err) || isBadRequest(err)) {
+        this.logger.warn('mirror pod refused by the API server', { pod: podFullName(pod), error: err as Error });
+        return 'refused';
+      }
       throw err;
     }
   }
