@@ -155,6 +155,18 @@ describe('static pods and their mirror pods', () => {
     assert.equal((await running()).length, 1);
   });
 
+  it('runs a static pod whose mirror the API server refuses (it names a service account)', async () => {
+    const sa = join(manifests, 'sa.yaml');
+    writeFileSync(sa, manifest(join(kdir, 'pid-sa')).replace('name: web', 'name: sa').replace('- name: main', '- name: other').replace('spec:\n', 'spec:\n  serviceAccountName: default\n'));
+    const other = async () => (await runtime.listContainers({ labelSelector: { [LABEL_CONTAINER_NAME]: 'other' } })).filter((c) => c.state === 'running');
+    await waitUntil('the pod runs', async () => (await other()).length === 1, { timeoutMs: 15_000, intervalMs: 100 });
+    await new Promise((r) => setTimeout(r, 1_500));
+    const r = await kubectl(server!.kubeconfig, ['get', 'pod', `sa-${NODE}`]);
+    assert.notEqual(r.code, 0, 'no mirror: "a mirror pod may not reference service accounts"');
+    unlinkSync(sa);
+    await waitUntil('the pod stopped', async () => (await other()).length === 0, { timeoutMs: 15_000, intervalMs: 100 });
+  });
+
   it('stops the pod and deletes its mirror when the manifest is removed', async () => {
     unlinkSync(file);
     await waitUntil('the mirror pod deleted', async () => !(await mirror()), { timeoutMs: 20_000, intervalMs: 200 });
