@@ -85,6 +85,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     runtime: runtimeChoice(flags),
     imageGc: imageGcPolicy(flags),
     ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
+    ...(flags.podManifestPath ? { podManifestPath: resolve(flags.podManifestPath) } : {}),
   });
   // the kubelet's certificate managers: both certificates renewed at 70–90 % of their lifetime
   const rotation = startCertificateRotation({

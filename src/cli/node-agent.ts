@@ -1,9 +1,11 @@
 // The worker-node half that `kite server` and `kite agent` run: a container runtime — the process
 // runtime under <data-dir>/runtime (the default), or containerd over its CRI socket —, a kubelet
-// for this node and its HTTPS API (logs, exec, port-forward, stats). Stopping it ends the
+// for this node (running the static pods of <data-dir>/manifests or --pod-manifest-path) and its
+// HTTPS API (logs, exec, port-forward, stats). Stopping it ends the
 // kubelet's loops and releases the runtime (the process runtime's hold on its processes,
 // containerd's gRPC channel); containers keep running.
 
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Taint } from 'kubernetes-types/core/v1.js';
@@ -38,6 +40,8 @@ export interface NodeAgentOptions {
   cgroupRoot?: string;
   /** The kubelet's image garbage collection policy (default: the kubelet's). */
   imageGc?: ImageGcPolicy;
+  /** The static pod path (default: <data-dir>/manifests, created if missing). */
+  podManifestPath?: string;
 }
 
 /** Which container runtime the node's kubelet drives. */
@@ -110,7 +114,10 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   let running: RunningKubelet | undefined;
   const host = kubeletHost({ nodeName, runtime, pods: () => running?.kubelet.listPods() ?? [], clock: realClock });
   const server = await startKubeletServer({ host, tls: options.serving, address: options.nodeIP, port: options.kubeletPort, logger: options.logger.child('server') });
+  const staticPodPath = options.podManifestPath ?? join(options.dataDir, 'manifests');
+  if (!options.podManifestPath) mkdirSync(staticPodPath, { recursive: true });
   const kubelet = await startKubelet({
+    staticPodPath,
     kubeletPort: server.port,
     kubeconfig: options.kubeconfig,
     nodeName,

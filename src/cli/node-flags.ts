@@ -1,5 +1,5 @@
 // The flags `kite server` and `kite agent` share for the kubelet they run (node name and IP,
-// labels, taints, the kubelet API port, node status and Lease timings), and the value parsers
+// labels, taints, the kubelet API port, node status and Lease timings, the static pod path), and the value parsers
 // every command uses for ports, counts and durations.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -61,6 +61,8 @@ export interface NodeFlags extends ImageGcFlags {
   cgroupRoot?: string;
   evictionHard: EvictionThreshold[];
   evictionPressureTransitionPeriod: number;
+  podManifestPath?: string;
+  fileCheckFrequency: number;
 }
 
 /** The --eviction-hard value: "signal<quantity|percent,…" (the kubelet's syntax). */
@@ -95,7 +97,9 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
       new Option('--eviction-pressure-transition-period <duration>', 'how long a pressure condition stays on after its signal clears')
         .argParser(duration)
         .default(DEFAULT_PRESSURE_TRANSITION_MS, '5m'),
-    );
+    )
+    .option('--pod-manifest-path <path>', 'static pod manifests (a directory or a file) the kubelet runs without the API server (default: <data-dir>/manifests)')
+    .option('--file-check-frequency <duration>', 'how often the static pod manifests are read again besides watching them', duration, 20_000);
 }
 
 /** The runtime the flags choose. */
@@ -113,6 +117,7 @@ export function kubeletTimings(flags: NodeFlags): Partial<KubeletTimings> {
     nodeStatusReportMs: flags.nodeStatusReportFrequency,
     leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
     leaseRenewMs: (flags.nodeLeaseDurationSeconds * 1000) / 4,
+    fileCheckMs: flags.fileCheckFrequency,
   };
 }
 

@@ -6,6 +6,7 @@
 // --disable-controller-manager, and a kubelet for this node unless --disable-agent, on the process
 // runtime or (--runtime containerd) a containerd's CRI socket.
 
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { Compactor } from '../storage/compactor.js';
 import { openBackend, type StorageConfig } from '../storage/open.js';
@@ -220,6 +221,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
       runtime: runtimeChoice(flags),
       imageGc: imageGcPolicy(flags),
       ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
+      ...(flags.podManifestPath ? { podManifestPath: resolve(flags.podManifestPath) } : {}),
       logger: log.child('kubelet'),
       timings: kubeletTimings(flags),
       eviction: kubeletEviction(flags),

@@ -1,5 +1,5 @@
 // What the kubelet asks of the API server, as one narrow interface: its Node and node Lease, pod
-// status patches and the final pod deletion. `restKubeletApi` implements it over the REST client;
+// status patches, the final pod deletion and its static pods' mirror pods. `restKubeletApi` implements it over the REST client;
 // unit tests use an in-memory one (test-support.ts).
 
 import type { Node, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
@@ -24,6 +24,8 @@ export interface KubeletApi {
   patchPodStatus(namespace: string, name: string, uid: string, status: PodStatus): Promise<Pod>;
   /** Deletes the pod object at once (gracePeriodSeconds 0) if it still has this uid. */
   deletePod(namespace: string, name: string, uid: string): Promise<void>;
+  /** Creates a pod (a static pod's mirror pod). */
+  createPod(pod: Pod): Promise<Pod>;
 }
 
 export function restKubeletApi(client: RestClient): KubeletApi {
@@ -43,5 +45,6 @@ export function restKubeletApi(client: RestClient): KubeletApi {
     async deletePod(namespace, name, uid) {
       await pods.delete(name, { namespace, gracePeriodSeconds: 0, preconditions: { uid } });
     },
+    createPod: (pod) => pods.create(pod),
   };
 }

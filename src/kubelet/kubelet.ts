@@ -4,6 +4,9 @@
 // a finished pod's containers, or terminates a deleted one (kill-pod.ts) and deletes its API
 // object. A periodic resync, the runtime relist (pleg.ts) and housekeeping (runtime pods with
 // no API pod) drive workers too. All times come from the injected clock.
+// Static pods (from the file source) run the same way without needing the API server; their
+// mirror pods (static/mirror-pods.ts), which the API source delivers, are kept in step instead of
+// run, and carry the static pods' status.
 
 import type { Node, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { formatTime, parseTime } from '../api/meta.js';
@@ -27,6 +30,8 @@ import { StatusManager } from './status-manager.js';
 import { TerminationMessages } from './termination-message.js';
 import { PodSyncer } from './sync-pod.js';
 import type { KubeletTimings } from './timings.js';
+import { MirrorPods } from './static/mirror-pods.js';
+import { isMirrorPod, isStaticPod, podFullName } from './static/pod-source-annotations.js';
 
 export interface KubeletCoreOptions {
   api: KubeletApi;
@@ -49,9 +54,13 @@ export interface KubeletCoreOptions {
   cgroupParent?: string;
   /** Admit handlers that run before the resource/affinity/taint predicates (the eviction manager's). */
   admitHandlers?: readonly ((pod: Pod) => AdmitResult)[];
+  /** True once every pod source has delivered its pods: until then housekeeping removes nothing. */
+  sourcesReady?: () => boolean;
 }
 
 const RETRY_MS = 1_000;
+/** A static pod waits this long between looks at whether its previous instance has stopped. */
+const STATIC_RESTART_POLL_MS = 200;
 
 export class Kubelet {
   private readonly pods = new Map<string, Pod>();
@@ -69,11 +78,14 @@ export class Kubelet {
   private readonly messages = new TerminationMessages();
   /** Where the pods' containers and logs are (what the kubelet API serves from). */
   readonly lookup: PodLookup;
+  /** The static pods' mirror pods in the API. */
+  readonly mirrors: MirrorPods;
   private timers: Timer[] = [];
 
   constructor(private readonly o: KubeletCoreOptions) {
     const t = o.timings;
-    this.statuses = new StatusManager(o.api, o.logger.child('status'));
+    this.mirrors = new MirrorPods(o.api, o.node, o.logger.child('mirror'));
+    this.statuses = new StatusManager(o.api, o.logger.child('status'), (uid) => this.statusUid(uid));
     this.workers = new PodWorkers((uid) => this.syncPod(uid), o.clock, o.logger.child('workers'));
     this.backoff = new RestartBackoff({ clock: o.clock, initialMs: t.backoffInitialMs, maxMs: t.backoffMaxMs, resetMs: t.backoffResetMs });
     this.syncer = new PodSyncer({
@@ -97,6 +109,10 @@ export class Kubelet {
   podUpdated(pod: Pod): void {
     const uid = pod.metadata?.uid;
     if (!uid) return;
+    if (isMirrorPod(pod)) {
+      if (this.mirrors.observed(pod)) this.syncStaticPodOf(pod);
+      return;
+    }
     this.pods.set(uid, pod);
     this.workers.enqueue(uid);
   }
@@ -104,6 +120,11 @@ export class Kubelet {
   podDeleted(pod: Pod): void {
     const uid = pod.metadata?.uid;
     if (!uid) return;
+    if (isMirrorPod(pod)) {
+      this.mirrors.removed(pod);
+      this.syncStaticPodOf(pod);
+      return;
+    }
     this.gone.set(uid, this.pods.get(uid) ?? pod);
     this.pods.delete(uid);
     this.workers.enqueue(uid);
@@ -130,6 +151,7 @@ export class Kubelet {
   async idle(): Promise<void> {
     do {
       await this.workers.idle();
+      await this.mirrors.idle();
       await this.statuses.idle();
     } while (this.workers.busy());
   }
@@ -138,8 +160,11 @@ export class Kubelet {
     for (const uid of this.pods.keys()) this.workers.enqueue(uid);
   }
 
-  /** Runtime pods whose pod the API no longer has get a worker, which removes them. */
+  /** Runtime pods whose pod the API no longer has get a worker, which removes them; mirror pods
+   *  whose static pod is gone are deleted. Only once every source has delivered its pods. */
   async housekeeping(): Promise<void> {
+    if (!this.sourcesReady()) return;
+    void this.mirrors.deleteOrphans([...this.pods.values()].filter(isStaticPod));
     try {
       const sandboxes = await this.o.runtime.listPodSandbox();
       for (const sb of sandboxes) {
@@ -168,9 +193,17 @@ export class Kubelet {
 
   private async syncPod(uid: string): Promise<void> {
     const pod = this.pods.get(uid);
+    // a runtime pod the sources have not delivered (yet): left alone until every source has
+    // synced, then housekeeping brings it back here
+    if (!pod && !this.gone.has(uid) && !this.sourcesReady()) return;
     const state = await readRuntimePod(this.o.runtime, uid);
     if (!pod || pod.metadata?.deletionTimestamp || this.statuses.isTerminal(pod)) this.dropEviction(uid);
     if (!pod) return this.removeGonePod(uid, state);
+    if (isStaticPod(pod)) {
+      // a changed manifest: the new pod starts once the old one has stopped, as Kubernetes'
+      if (state.sandboxes.length === 0 && this.previousInstanceStopping(pod)) return this.workers.enqueueAfter(uid, STATIC_RESTART_POLL_MS);
+      this.syncMirror(pod);
+    }
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod, state);
     if (this.statuses.isTerminal(pod)) return this.finishTerminal(pod, state);
     if (!this.admitted.has(uid) && !this.admit(pod, state)) return;
@@ -284,6 +317,11 @@ export class Kubelet {
       return true;
     }
     const node = this.o.node();
+    if (!node?.status?.allocatable && isStaticPod(pod)) {
+      // static pods run without the API server: nothing to admit against yet
+      this.admitted.add(uid);
+      return true;
+    }
     if (!node?.status?.allocatable) {
       // not registered, or its status not posted yet
       this.workers.enqueueAfter(uid, RETRY_MS);
@@ -350,10 +388,14 @@ export class Kubelet {
     }
   }
 
-  /** The API no longer has the pod: whatever the runtime has of it goes. */
+  /** The API (or the file source, for a static pod) no longer has the pod: whatever the runtime
+   *  has of it goes, and so does a static pod's mirror. */
   private async removeGonePod(uid: string, state: RuntimePod): Promise<void> {
+    const last = this.gone.get(uid);
+    if (last && isStaticPod(last)) {
+      this.mirrors.deleteFor(last).catch((err: unknown) => this.o.logger.warn('failed to delete mirror pod', { pod: podFullName(last), error: err as Error }));
+    }
     if (state.sandboxes.length > 0 || state.containers.length > 0) {
-      const last = this.gone.get(uid);
       const annotated = Number(state.sandboxes[0]?.annotations[ANNOTATION_GRACE_PERIOD]);
       const grace = last ? gracePeriodSeconds(last) : Number.isFinite(annotated) ? annotated : 30;
       this.o.logger.info('removing pod no longer in the API', { uid });
@@ -367,6 +409,42 @@ export class Kubelet {
     this.backoff.forget(`${uid}/`);
     this.syncer.forget(uid);
     this.workers.forget(uid);
+  }
+
+  private sourcesReady(): boolean {
+    return this.o.sourcesReady?.() ?? true;
+  }
+
+  // --- static pods
+
+  /** Keeps the static pod's mirror pod current, in the background: the pod never waits for the API. */
+  private syncMirror(pod: Pod): void {
+    const uid = pod.metadata?.uid ?? '';
+    void this.mirrors.ensure(pod).then((state) => {
+      if (!this.pods.has(uid)) return;
+      if (state === 'created') this.statuses.repost(uid);
+      // no Node yet, or no API server: look again soon ('refused' waits for the periodic resync)
+      if (state === 'pending') this.workers.enqueueAfter(uid, RETRY_MS);
+    });
+  }
+
+  /** A mirror pod changed or went away: its static pod's sync puts things right. */
+  private syncStaticPodOf(mirror: Pod): void {
+    const name = podFullName(mirror);
+    for (const [uid, pod] of this.pods) if (isStaticPod(pod) && podFullName(pod) === name) this.workers.enqueue(uid);
+  }
+
+  /** Another instance of this static pod (an older manifest) is still being removed. */
+  private previousInstanceStopping(pod: Pod): boolean {
+    const name = podFullName(pod);
+    for (const [uid, old] of this.gone) if (uid !== pod.metadata?.uid && isStaticPod(old) && podFullName(old) === name) return true;
+    return false;
+  }
+
+  /** Where a pod's status is posted: a static pod's goes to its mirror pod (none: not yet). */
+  private statusUid(uid: string): string | undefined {
+    const pod = this.pods.get(uid) ?? this.gone.get(uid);
+    return pod && isStaticPod(pod) ? this.mirrors.mirrorUid(pod) : uid;
   }
 
   private killDeps() {

@@ -1,11 +1,12 @@
 // startKubelet: the kubelet as a process component (what `kite server` and `kite agent` run):
-// a REST client, node registration and status, the node Lease, the event recorder, the pod source
-// and the Kubelet core over a ContainerRuntime. stop() ends the loops but leaves containers
-// running, as a real kubelet does on shutdown.
+// a REST client, node registration and status, the node Lease, the event recorder, the pod
+// sources (the API server's and, with a static pod path, the manifest files') and the Kubelet core
+// over a ContainerRuntime. The core starts at once, so static pods run without the API server.
+// stop() ends the loops but leaves containers running, as a real kubelet does on shutdown.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node, Service, Taint } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, Service, Taint } from 'kubernetes-types/core/v1.js';
 import { EventBroadcaster, restEventSink } from '../client/events/index.js';
 import { RestClient } from '../client/rest/index.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
@@ -30,6 +31,7 @@ import { EvictionManager } from './eviction/manager.js';
 import { hostSignalObserver, type SignalObserver } from './eviction/host-signals.js';
 import { runtimePodUsage } from './eviction/pod-stats.js';
 import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/thresholds.js';
+import { FileSource } from './static/file-source.js';
 
 export interface KubeletOptions {
   /** A RestClient (not closed by stop()), or a kubeconfig path. */
@@ -59,6 +61,8 @@ export interface KubeletOptions {
   cgroupParent?: string;
   /** Host facts (default: read from this machine). */
   hostInfo?: () => HostInfo;
+  /** The static pod path (the kubelet's staticPodPath): pod manifests run without the API server. */
+  staticPodPath?: string;
   /** Image garbage collection: the policy (default: the kubelet's) and period (5 min). */
   imageGc?: ImageGcSettings;
   /** Hard eviction thresholds (--eviction-hard; default Kubernetes'), the pressure transition period and the signal observer (default: this host). */
@@ -76,6 +80,8 @@ export interface RunningKubelet {
   readonly nodeName: string;
   readonly kubelet: Kubelet;
   readonly runtime: ContainerRuntime;
+  /** The static pods of the file source, as last read. */
+  staticPods(): Pod[];
   /** Resolves once the node is registered and the pod source has synced. */
   readonly started: Promise<void>;
   /** The registered Node, once registered. */
@@ -195,6 +201,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
         onProbeResult: (uid) => onProbeResult(uid),
         recordEvent: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
       });
+  let apiSourceSynced = false;
   const kubelet = new Kubelet({
     api,
     runtime,
@@ -210,6 +217,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     pullCredentials: (pod, image) => podPullCredentials(lookup, pod, image),
     admitHandlers: [(pod) => eviction.admit(pod)],
     ...(options.cgroupParent ? { cgroupParent: options.cgroupParent } : {}),
+    sourcesReady: () => apiSourceSynced,
   });
   core = kubelet;
   onProbeResult = (uid) => kubelet.workers.enqueue(uid);
@@ -218,13 +226,19 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     : undefined;
   provisioner?.start().catch((err: unknown) => logger.error('local-path provisioner failed to start', { error: err as Error }));
   const registered = reporter.start().then(() => lease.start());
+  const files = options.staticPodPath
+    ? new FileSource({ path: options.staticPodPath, nodeName: options.nodeName, handlers: kubelet, clock, logger: logger.child('static-pods'), checkMs: timings.fileCheckMs })
+    : undefined;
+  files?.start();
   const source = startPodSource(client, options.nodeName, kubelet, clock, logger.child('pod-source'));
   const gc = kubeletImageGc({ runtime, runtimeName: version.runtimeName, nodeName: options.nodeName, recorder, clock, logger: logger.child('image-gc'), ...options.imageGc });
   imageGc = gc;
   let stopped = false;
+  // the loops run from the start (static pods need no API server); housekeeping waits for the API source
+  kubelet.start();
+  void source.synced.then((synced) => (apiSourceSynced = synced));
   const started = Promise.all([registered, source.synced]).then(([, synced]) => {
     if (synced && !stopped) {
-      kubelet.start();
       gc.start();
       logger.info('kubelet started', { node: options.nodeName, runtime: `${version.runtimeName}://${version.runtimeVersion}` });
     }
@@ -236,6 +250,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     nodeName: options.nodeName,
     kubelet,
     runtime,
+    staticPods: () => files?.list() ?? [],
     started,
     node: () => reporter.registered,
     setClientCertificate(certPem, keyPem) {
@@ -247,6 +262,7 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
       stopping ??= (async () => {
         stopped = true;
         await eviction.stop();
+        files?.stop();
         await source.stop();
         await kubelet.stop();
         await gc.stop();

@@ -1,6 +1,8 @@
 // The pod status manager: keeps the status the kubelet computed for each pod and PATCHes
 // pods/NAME/status only when it differs from what was last posted (or from the API's copy after a
 // kubelet restart). A failed post is retried on the next set(); a terminal phase is never left.
+// A static pod's status goes to its mirror pod: `resolveUid` translates the pod's UID to the
+// mirror's (the post waits, unposted, while there is none), and `repost` sends it again to a new one.
 
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { isNotFound } from '../api/status-predicates.js';
@@ -34,6 +36,8 @@ export class StatusManager {
   constructor(
     private readonly api: KubeletApi,
     private readonly logger: Logger,
+    /** The UID of the API object the pod's status goes to (undefined: none yet, keep it). */
+    private readonly resolveUid: (uid: string) => string | undefined = (uid) => uid,
   ) {}
 
   /** The last status computed for the pod, if any. */
@@ -76,6 +80,15 @@ export class StatusManager {
     while (this.flushing.size > 0) await Promise.all([...this.flushing.values()]);
   }
 
+  /** Posts the pod's status again (its mirror pod is new). */
+  repost(uid: string): void {
+    const entry = this.entries.get(uid);
+    if (!entry) return;
+    // a new entry: a post in flight (to the old mirror) then loops to post it again
+    this.entries.set(uid, { ...entry, posted: false });
+    if (!this.flushing.has(uid)) this.flushing.set(uid, this.flush(uid).finally(() => this.flushing.delete(uid)));
+  }
+
   forget(uid: string): void {
     this.entries.delete(uid);
   }
@@ -84,8 +97,10 @@ export class StatusManager {
     for (;;) {
       const entry = this.entries.get(uid);
       if (!entry || entry.posted) return;
+      const target = this.resolveUid(uid);
+      if (target === undefined) return;
       try {
-        await this.api.patchPodStatus(entry.namespace, entry.name, uid, entry.status);
+        await this.api.patchPodStatus(entry.namespace, entry.name, target, entry.status);
         // a newer status may have replaced the entry meanwhile: loop posts it
         if (this.entries.get(uid) === entry) {
           entry.posted = true;

@@ -339,6 +339,15 @@ export class FakeKubeletApi implements KubeletApi {
     this.pods.delete(`${namespace}/${name}`);
   }
 
+  async createPod(pod: Pod): Promise<Pod> {
+    this.check(`createPod ${pod.metadata?.name}`);
+    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    if (this.pods.has(key)) throw newAlreadyExists(pods, pod.metadata?.name ?? '');
+    const stored: Pod = { ...structuredClone(pod), metadata: { ...pod.metadata, uid: `mirror-uid-${++this.rv}`, resourceVersion: String(this.rv) } };
+    this.pods.set(key, stored);
+    return structuredClone(stored);
+  }
+
   private check(call: string): void {
     if (this.down) throw new Error(`connect ECONNREFUSED (${call})`);
     this.calls.push(call);

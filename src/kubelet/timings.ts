@@ -18,6 +18,8 @@ export interface KubeletTimings {
   backoffInitialMs: number;
   backoffMaxMs: number;
   backoffResetMs: number;
+  /** How often the static pod path is read again besides its watch (fileCheckFrequency). */
+  fileCheckMs: number;
 }
 
 export const DEFAULT_TIMINGS: KubeletTimings = {
@@ -31,6 +33,7 @@ export const DEFAULT_TIMINGS: KubeletTimings = {
   backoffInitialMs: 10_000,
   backoffMaxMs: 5 * 60_000,
   backoffResetMs: 10 * 60_000,
+  fileCheckMs: 20_000,
 };
 
 export function resolveTimings(partial: Partial<KubeletTimings> = {}): KubeletTimings {

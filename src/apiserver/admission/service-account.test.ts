@@ -93,4 +93,25 @@ describe('ServiceAccount admission', () => {
     assert.deepEqual(mirror.spec, { containers: [{ name: 'a' }] });
     assert.deepEqual(lookups, []);
   });
+
+  it('refuses mirror pods that reference a service account, secrets or token projections', async () => {
+    const { admission } = plugin({ default: {} });
+    const mirror = (spec: Partial<Pod['spec']>): Pod => ({ metadata: { name: 'm', annotations: { 'kubernetes.io/config.mirror': 'x' } }, spec: { containers: [{ name: 'a' }], ...spec } });
+    const refused = async (pod: Pod, message: string) => {
+      await assert.rejects(async () => admission.validate(attrs(pod)), (err: Error) => {
+        assert.match(err.message, new RegExp(message));
+        assert.equal((err as Error & { status?: { code?: number } }).status?.code, 403);
+        return true;
+      });
+    };
+    admission.validate(attrs(mirror({})));
+    admission.validate(attrs(mirror({ volumes: [{ name: 'c', configMap: { name: 'c' } }] })));
+    await refused(mirror({ serviceAccountName: 'default' }), 'a mirror pod may not reference service accounts');
+    await refused(mirror({ volumes: [{ name: 's', secret: { secretName: 's' } }] }), 'a mirror pod may not reference secrets');
+    await refused(mirror({ imagePullSecrets: [{ name: 'r' }] }), 'a mirror pod may not reference secrets');
+    await refused(mirror({ containers: [{ name: 'a', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }] }), 'a mirror pod may not reference secrets');
+    await refused(mirror({ volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] }), 'a mirror pod may not use ServiceAccountToken volume projections');
+    // other pods are not its concern here
+    admission.validate(attrs({ spec: { containers: [{ name: 'a' }], serviceAccountName: 'x' } }));
+  });
 });

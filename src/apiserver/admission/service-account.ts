@@ -5,9 +5,11 @@
 // account's), every container and init container without a mount at
 // /var/run/secrets/kubernetes.io/serviceaccount gets the read-only kube-api-access-<5 chars>
 // projected volume there: a bound token (3607 s), kube-root-ca.crt's ca.crt and the namespace.
-// The account's imagePullSecrets are copied to a pod that names none. Mirror pods are left alone.
+// The account's imagePullSecrets are copied to a pod that names none. Mirror pods (a kubelet's
+// static pods) are left alone — changing their spec would have the kubelet replace them — and are
+// refused (403) when they reference a service account, a secret or a ServiceAccountToken projection.
 
-import type { Pod, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
+import type { Container, EphemeralContainer, Pod, PodSpec, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import { newForbidden } from '../../api/status-errors.js';
 import type { Clock } from '../../util/clock.js';
 import type { AdmissionAttributes, AdmissionPlugin } from './admission.js';
@@ -74,6 +76,14 @@ export class ServiceAccountAdmission implements AdmissionPlugin {
     }
   }
 
+  validate(attrs: AdmissionAttributes): void {
+    if (attrs.operation !== 'CREATE' || attrs.subresource || attrs.resource.group !== '' || attrs.resource.resource !== 'pods') return;
+    const pod = attrs.object as Pod | undefined;
+    if (!pod || pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] === undefined) return;
+    const problem = mirrorPodProblem(pod.spec);
+    if (problem) throw newForbidden({ group: '', resource: 'pods' }, attrs.name ?? pod.metadata?.name ?? '', problem);
+  }
+
   private async lookup(namespace: string, name: string): Promise<ServiceAccount | undefined> {
     const attempts = name === DEFAULT_SERVICE_ACCOUNT ? DEFAULT_ACCOUNT_ATTEMPTS : 1;
     const interval = 100 + Math.floor(this.random() * 100);
@@ -103,4 +113,39 @@ export class ServiceAccountAdmission implements AdmissionPlugin {
     for (let i = 0; i < 5; i++) out += NAME_ALPHABET[Math.floor(this.random() * NAME_ALPHABET.length)];
     return out;
   }
+}
+
+/** Why a mirror pod may not be created, as the ServiceAccount plugin's Validate says; undefined if it may. */
+function mirrorPodProblem(spec: PodSpec | undefined): string | undefined {
+  if (!spec) return undefined;
+  if (spec.serviceAccountName) return 'a mirror pod may not reference service accounts';
+  if (referencesSecrets(spec)) return 'a mirror pod may not reference secrets';
+  if ((spec.volumes ?? []).some((v) => v.projected?.sources?.some((s) => s.serviceAccountToken))) {
+    return 'a mirror pod may not use ServiceAccountToken volume projections';
+  }
+  return undefined;
+}
+
+/** podutil.VisitPodSecretNames over all containers: any secret the pod names. */
+function referencesSecrets(spec: PodSpec): boolean {
+  if (spec.imagePullSecrets?.length) return true;
+  const containers: (Container | EphemeralContainer)[] = [...(spec.initContainers ?? []), ...spec.containers, ...(spec.ephemeralContainers ?? [])];
+  for (const c of containers) {
+    if (c.envFrom?.some((e) => e.secretRef)) return true;
+    if (c.env?.some((e) => e.valueFrom?.secretKeyRef)) return true;
+  }
+  return (spec.volumes ?? []).some(
+    (v) =>
+      v.secret ||
+      v.projected?.sources?.some((s) => s.secret) ||
+      v.azureFile?.secretName ||
+      v.cephfs?.secretRef ||
+      v.cinder?.secretRef ||
+      v.flexVolume?.secretRef ||
+      v.rbd?.secretRef ||
+      v.scaleIO?.secretRef ||
+      v.iscsi?.secretRef ||
+      v.storageos?.secretRef ||
+      v.csi?.nodePublishSecretRef,
+  );
 }

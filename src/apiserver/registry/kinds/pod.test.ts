@@ -181,3 +181,21 @@ test('pod table cells', () => {
   assert.equal(pods.fields!['spec.hostNetwork']!(p), 'false');
   assert.equal(pods.fields!['status.podIP']!(p), '10.0.0.5');
 });
+
+test('a pod cannot become, or stop being, a mirror pod (ValidatePodSpecificAnnotationUpdates)', () => {
+  const mirror = created(pod());
+  mirror.metadata = { ...mirror.metadata, annotations: { 'kubernetes.io/config.mirror': 'h' } };
+  const plain = created(pod());
+  const withAnnotations = (p: PodObj, annotations: Record<string, string>): PodObj => ({ ...structuredClone(p), metadata: { ...p.metadata, annotations } });
+  const errors = (next: PodObj, old: PodObj) => [
+    ...podStrategy.validateUpdate!(next, old, ctx).map((e) => e.toString()),
+    ...podStatusStrategy.validateUpdate!(next, old, ctx).map((e) => e.toString()),
+  ];
+  assert.deepEqual(errors(withAnnotations(mirror, { 'kubernetes.io/config.mirror': 'h', other: 'x' }), mirror), []);
+  assert.deepEqual(errors(withAnnotations(mirror, {}), mirror), [
+    'metadata.annotations[kubernetes.io/config.mirror]: Forbidden: may not remove or update mirror pod annotation',
+    'metadata.annotations[kubernetes.io/config.mirror]: Forbidden: may not remove or update mirror pod annotation',
+  ]);
+  assert.match(errors(withAnnotations(mirror, { 'kubernetes.io/config.mirror': 'other' }), mirror)[0] ?? '', /may not remove or update mirror pod annotation/);
+  assert.match(errors(withAnnotations(plain, { 'kubernetes.io/config.mirror': 'h' }), plain)[0] ?? '', /may not add mirror pod annotation/);
+});

@@ -210,11 +210,28 @@ export const podStrategy: Strategy<PodObj> = {
     return validatePodSpec(pod.spec, field.path('spec'));
   },
   validateUpdate(pod, old) {
-    return [...validatePodSpec(pod.spec, field.path('spec')), ...validatePodSpecUpdate(pod.spec, old.spec)];
+    return [...validateMirrorAnnotationUpdate(pod, old), ...validatePodSpec(pod.spec, field.path('spec')), ...validatePodSpecUpdate(pod.spec, old.spec)];
   },
   allowCreateOnUpdate: false,
   allowUnconditionalUpdate: true,
 };
+
+const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+
+/** ValidatePodSpecificAnnotationUpdates: a pod cannot become, or stop being, a kubelet's mirror pod. */
+function validateMirrorAnnotationUpdate(pod: PodObj, old: PodObj): FieldError[] {
+  const errs: FieldError[] = [];
+  const now = pod.metadata?.annotations ?? {};
+  const before = old.metadata?.annotations ?? {};
+  const p = field.path('metadata', 'annotations');
+  for (const [k, v] of Object.entries(before)) {
+    if (now[k] !== v && k.startsWith(MIRROR_POD_ANNOTATION)) errs.push(field.forbidden(p.key(k), 'may not remove or update mirror pod annotation'));
+  }
+  for (const k of Object.keys(now)) {
+    if (!(k in before) && k.startsWith(MIRROR_POD_ANNOTATION)) errs.push(field.forbidden(p.key(k), 'may not add mirror pod annotation'));
+  }
+  return errs;
+}
 
 /** pods/status: the spec and owner references stay as stored. */
 export const podStatusStrategy: Strategy<PodObj> = {
@@ -225,7 +242,7 @@ export const podStatusStrategy: Strategy<PodObj> = {
     else delete meta.ownerReferences;
   },
   validateUpdate(pod, old) {
-    const errs: FieldError[] = [];
+    const errs: FieldError[] = validateMirrorAnnotationUpdate(pod, old);
     const phase = pod.status?.phase;
     const phases = ['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'];
     if (phase && !phases.includes(phase)) errs.push(field.notSupported(field.path('status', 'phase'), phase, phases));
