@@ -4,36 +4,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { FakeClock } from '../util/clock.js';
-import { silentLogger } from '../util/log.js';
 import { admitUnderPressure } from './eviction/admit.js';
 import { runtimePodUsage } from './eviction/pod-stats.js';
 import type { PressureCondition } from './eviction/thresholds.js';
-import { Kubelet } from './kubelet.js';
-import { basicPodHelpers } from './seams.js';
-import { FakeKubeletApi, FakeRuntime, testPod } from './test-support.js';
-import { resolveTimings } from './timings.js';
+import { fakeKubelet, testPod } from './test-support.js';
 
 const node: Node = { metadata: { name: 'node-a', uid: 'node-uid' }, status: { allocatable: { cpu: '2', memory: '4Gi', 'ephemeral-storage': '10Gi', pods: '110' } } };
 
 function setup(conditions: PressureCondition[]) {
-  const clock = new FakeClock();
-  const runtime = new FakeRuntime(clock);
-  runtime.images.add('busybox');
-  const api = new FakeKubeletApi();
-  const kubelet = new Kubelet({
-    api,
-    runtime,
-    helpers: basicPodHelpers(runtime),
-    clock,
-    logger: silentLogger,
-    timings: resolveTimings(),
-    nodeIP: '192.168.0.10',
-    node: () => node,
-    logRoot: '/data/pods/logs',
-    runtimeName: 'fake',
-    admitHandlers: [(pod: Pod) => admitUnderPressure(pod, conditions)],
-  });
+  const { runtime, api, kubelet } = fakeKubelet({ node: () => node, admitHandlers: [(pod: Pod) => admitUnderPressure(pod, conditions)] });
   const add = async (pod: Pod) => {
     api.addPod(pod);
     kubelet.podUpdated(api.pod('default', pod.metadata!.name!)!);

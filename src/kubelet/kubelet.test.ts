@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { FakeClock } from '../util/clock.js';
-import { silentLogger } from '../util/log.js';
-import { Kubelet } from './kubelet.js';
-import { basicPodHelpers } from './seams.js';
-import { FakeKubeletApi, FakeRuntime, testPod } from './test-support.js';
+import { fakeKubelet, testPod } from './test-support.js';
 import { resolveTimings } from './timings.js';
 
 const node: Node = {
@@ -16,22 +12,7 @@ const node: Node = {
 const tolerate = [{ key: 'dedicated', operator: 'Equal' as const, value: 'x', effect: 'NoExecute' as const }];
 
 function setup() {
-  const clock = new FakeClock();
-  const runtime = new FakeRuntime(clock);
-  runtime.images.add('busybox');
-  const api = new FakeKubeletApi();
-  const kubelet = new Kubelet({
-    api,
-    runtime,
-    helpers: basicPodHelpers(runtime),
-    clock,
-    logger: silentLogger,
-    timings: resolveTimings({ backoffInitialMs: 1_000, backoffMaxMs: 4_000, backoffResetMs: 60_000 }),
-    nodeIP: '192.168.0.10',
-    node: () => node,
-    logRoot: '/data/pods/logs',
-    runtimeName: 'fake',
-  });
+  const { clock, runtime, api, kubelet } = fakeKubelet({ node: () => node, timings: resolveTimings({ backoffInitialMs: 1_000, backoffMaxMs: 4_000, backoffResetMs: 60_000 }) });
   const add = async (pod: Pod) => {
     api.addPod(pod);
     kubelet.podUpdated(api.pod('default', pod.metadata!.name!)!);

@@ -2,12 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { FakeClock } from '../util/clock.js';
-import { silentLogger } from '../util/log.js';
-import { Kubelet } from './kubelet.js';
-import { basicPodHelpers } from './seams.js';
 import { parseManifest } from './static/manifest.js';
-import { FakeKubeletApi, FakeRuntime, testPod } from './test-support.js';
-import { resolveTimings } from './timings.js';
+import { fakeKubelet, FakeKubeletApi, FakeRuntime, testPod } from './test-support.js';
 
 const node: Node = {
   metadata: { name: 'node-a', uid: 'node-uid' },
@@ -22,24 +18,8 @@ function staticPod(arg = '1000'): Pod {
 }
 
 function setup(shared?: { clock: FakeClock; runtime: FakeRuntime; api: FakeKubeletApi }) {
-  const clock = shared?.clock ?? new FakeClock();
-  const runtime = shared?.runtime ?? new FakeRuntime(clock);
-  runtime.images.add('busybox');
-  const api = shared?.api ?? new FakeKubeletApi();
   const state: { node: Node | undefined; ready: boolean } = { node: undefined, ready: false };
-  const kubelet = new Kubelet({
-    api,
-    runtime,
-    helpers: basicPodHelpers(runtime),
-    clock,
-    logger: silentLogger,
-    timings: resolveTimings({}),
-    nodeIP: '192.168.0.10',
-    node: () => state.node,
-    logRoot: '/data/pods/logs',
-    runtimeName: 'fake',
-    sourcesReady: () => state.ready,
-  });
+  const { clock, runtime, api, kubelet } = fakeKubelet({ node: () => state.node, sourcesReady: () => state.ready }, shared);
   /** What the API source would deliver: the API's copy of the mirror pod. */
   const deliverMirror = () => {
     const m = api.pod('kube-system', 'etcd-node-a');

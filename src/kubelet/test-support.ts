@@ -25,6 +25,11 @@ import type {
 } from '../runtime/runtime.js';
 import type { Clock } from '../util/clock.js';
 import type { KubeletApi } from './kubelet-api.js';
+import { Kubelet, type KubeletCoreOptions } from './kubelet.js';
+import { basicPodHelpers } from './seams.js';
+import { resolveTimings } from './timings.js';
+import { FakeClock } from '../util/clock.js';
+import { silentLogger } from '../util/log.js';
 
 interface FakeSandbox {
   status: PodSandboxStatus;
@@ -373,4 +378,33 @@ export function testPod(name: string, spec: Partial<Pod['spec']> = {}, meta: Par
     spec: { nodeName: 'node-a', containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 1000'] }], ...spec },
     status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
   };
+}
+
+export interface FakeKubeletParts {
+  clock: FakeClock;
+  runtime: FakeRuntime;
+  api: FakeKubeletApi;
+}
+
+/** A Kubelet core over fakes — a FakeRuntime with busybox present, a FakeKubeletApi, a FakeClock,
+ *  node IP 192.168.0.10 — with `options` over those defaults; `parts` shares fakes between two. */
+export function fakeKubelet(options: Partial<KubeletCoreOptions> = {}, parts: Partial<FakeKubeletParts> = {}): FakeKubeletParts & { kubelet: Kubelet } {
+  const clock = parts.clock ?? new FakeClock();
+  const runtime = parts.runtime ?? new FakeRuntime(clock);
+  runtime.images.add('busybox');
+  const api = parts.api ?? new FakeKubeletApi();
+  const kubelet = new Kubelet({
+    api,
+    runtime,
+    helpers: basicPodHelpers(runtime),
+    clock,
+    logger: silentLogger,
+    timings: resolveTimings(),
+    nodeIP: '192.168.0.10',
+    node: () => undefined,
+    logRoot: '/data/pods/logs',
+    runtimeName: 'fake',
+    ...options,
+  });
+  return { clock, runtime, api, kubelet };
 }
