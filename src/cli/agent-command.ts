@@ -27,7 +27,7 @@ interface AgentFlags extends NodeFlags {
 
 export function agentCommand(): Command {
   const command = new Command('agent')
-    .description('join this machine to a cluster as a worker node (kubelet on the process runtime)')
+    .description('join this machine to a cluster as a worker node (a kubelet on the process runtime or containerd)')
     .requiredOption('--server <url>', 'the API server, e.g. https://10.0.0.1:6443')
     .option('--token <token>', 'bootstrap token from `kite token create` (needed on the first start)')
     .option('--ca-cert-hash <sha256:hex>', 'pins the cluster CA (repeatable)', (v: string, prev: string[] = []) => [...prev, v])

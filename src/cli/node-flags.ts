@@ -81,8 +81,8 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
     .option('--node-labels <labels>', 'extra labels the node registers with: key=value,…', parseLabels)
     .option('--register-with-taints <taints>', 'taints the node registers with: key=value:Effect,…')
     .option('--kubelet-port <port>', 'HTTPS port of the kubelet API (0: any free port)', port, 10250)
-    .option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)', duration, 10_000)
-    .option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged', duration, 300_000)
+    .addOption(new Option('--node-status-update-frequency <duration>', 'how often the kubelet computes node status (posted when changed)').argParser(duration).default(10_000, '10s'))
+    .addOption(new Option('--node-status-report-frequency <duration>', 'how often the kubelet posts node status even when unchanged').argParser(duration).default(300_000, '5m'))
     .option('--node-lease-duration-seconds <n>', "the node Lease's duration; the kubelet renews it every quarter of it", positiveInt, 40)
     .addOption(new Option('--runtime <kind>', "the kubelet's container runtime").choices([...RUNTIME_KINDS]).default('process'))
     .option('--containerd-endpoint <sock>', "containerd's CRI socket (with --runtime containerd)", DEFAULT_CONTAINERD_ENDPOINT)
@@ -99,7 +99,7 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
         .default(DEFAULT_PRESSURE_TRANSITION_MS, '5m'),
     )
     .option('--pod-manifest-path <path>', 'static pod manifests (a directory or a file) the kubelet runs without the API server (default: <data-dir>/manifests)')
-    .option('--file-check-frequency <duration>', 'how often the static pod manifests are read again besides watching them', duration, 20_000);
+    .addOption(new Option('--file-check-frequency <duration>', 'how often the static pod manifests are read again besides watching them').argParser(duration).default(20_000, '20s'));
 }
 
 /** The runtime the flags choose. */

@@ -82,7 +82,7 @@ export function serverCommand(): Command {
         .choices(['full', 'normal', 'off'])
         .default('full'),
     )
-    .option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)', duration, 300_000)
+    .addOption(new Option('--compaction-interval <duration>', 'how often old revisions are compacted (0 disables)').argParser(duration).default(300_000, '5m'))
     .option('--disable-agent', 'do not run a kubelet for this node in this process')
     .option('--control-plane-taint', 'register the node with node-role.kubernetes.io/control-plane:NoSchedule');
   addNodeFlags(command, { nodeIp: 'the advertise or bind address' });
