@@ -54,18 +54,27 @@ describe('the file pod source', () => {
     source.stop();
   });
 
-  it('skips invalid manifests without failing, and keeps the last good pod of a file that breaks', () => {
-    const { dir, events, source } = setup();
+  it('skips invalid manifests without failing; a file that breaks keeps its pod on a watch event, not on the periodic read', () => {
+    const { dir, clock, events, source } = setup();
     writeFileSync(join(dir, 'bad.yaml'), 'apiVersion: v1\nkind: Pod\nspec: {}');
     writeFileSync(join(dir, 'good.json'), manifest('good'));
     source.start();
     assert.deepEqual(events, ['+good-n1']);
     writeFileSync(join(dir, 'good.json'), '{"apiVersion": "v1", "kind": "Po');
-    source.rescan();
-    assert.deepEqual(events, ['+good-n1']);
+    source.rescan(true);
+    assert.deepEqual(events, ['+good-n1'], 'mid-save: the pod stays');
+    writeFileSync(join(dir, 'good.json'), manifest('good'));
+    source.rescan(true);
+    assert.deepEqual(events, ['+good-n1'], 'saved again unchanged: same pod, nothing delivered');
+    writeFileSync(join(dir, 'good.json'), '{"apiVersion": "v1", "kind": "Po');
+    clock.step(20_000);
+    assert.deepEqual(events, ['+good-n1', '-good-n1'], 'still broken at the periodic read: the pod goes');
+    writeFileSync(join(dir, 'good.json'), manifest('good'));
+    source.rescan(true);
+    assert.deepEqual(events, ['+good-n1', '-good-n1', '+good-n1']);
     unlinkSync(join(dir, 'good.json'));
     source.rescan();
-    assert.deepEqual(events, ['+good-n1', '-good-n1']);
+    assert.deepEqual(events.slice(3), ['-good-n1']);
     source.stop();
   });
 

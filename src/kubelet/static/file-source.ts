@@ -3,8 +3,10 @@
 // at start, again on every change the directory watch reports, and every file check period
 // (20 s) in case a change was missed. Each read is diffed by pod UID against the last one: new
 // pods are added, vanished ones (file removed, or its content changed: a new UID) are deleted.
-// A file that does not parse is logged and skipped; a file that parsed before keeps its last pod
-// until it parses again or goes away. The first time a pod is seen is kubernetes.io/config.seen.
+// A file that does not parse is logged and skipped. As in Kubernetes (file_linux.go keeps its
+// store on a failed watch event, the periodic listing replaces it), a file that parsed before and
+// breaks keeps its last pod on a read its watch triggered (an editor mid-save), and loses it on the
+// next periodic read. The first time a pod is seen is kubernetes.io/config.seen.
 
 import { readFileSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
@@ -69,13 +71,13 @@ export class FileSource {
     return [...this.pods.values()];
   }
 
-  /** Reads the path and delivers what changed. */
-  rescan(): void {
+  /** Reads the path and delivers what changed; `fromWatch`: a watch event asked for this read. */
+  rescan(fromWatch = false): void {
     if (this.stopped) return;
     if (!this.watcher && this.o.watch !== false) this.startWatch();
     const next = new Map<string, Pod>();
     for (const file of this.files()) {
-      const pod = this.read(file);
+      const pod = this.read(file, fromWatch);
       if (!pod) continue;
       const uid = pod.metadata?.uid ?? '';
       if (next.has(uid)) {
@@ -122,7 +124,7 @@ export class FileSource {
     return files;
   }
 
-  private read(file: string): Pod | undefined {
+  private read(file: string, keepLastGood: boolean): Pod | undefined {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -134,7 +136,8 @@ export class FileSource {
     if ('error' in result) {
       if (this.broken.get(file) !== result.error) this.o.logger.error('cannot use static pod manifest', { file, error: result.error });
       this.broken.set(file, result.error);
-      const last = this.byFile.get(file);
+      const last = keepLastGood ? this.byFile.get(file) : undefined;
+      if (!last) this.byFile.delete(file);
       return last ? structuredClone(last) : undefined;
     }
     this.broken.delete(file);
@@ -161,7 +164,7 @@ export class FileSource {
     if (this.pending || this.stopped) return;
     this.pending = this.o.clock.setTimeout(() => {
       this.pending = undefined;
-      this.rescan();
+      this.rescan(true);
     }, WATCH_SETTLE_MS);
   }
 }
