@@ -2,7 +2,9 @@
 // p50/p99 latency from 16 concurrent clients, get p99, LIST of 10,000 pods (JSON and Table), and
 // watch fan-out delivery latency to 1,000 watchers — beside the store's own create rate (the same
 // pods through ObjectStore in-process, 16 writers) and the raw engine's, measured in the same run.
-// `--quick` runs smaller counts. Prints a markdown table for docs/benchmarks.md.
+// `--quick` runs smaller counts; `--store sqlite|etcd` runs one backend; `--pods N` sets the number
+// of creates; `--creates-only` stops each server after the creates; `--cpu-prof DIR` profiles the
+// `kite server` child into DIR. Prints a markdown table for docs/benchmarks.md.
 
 import Database from 'better-sqlite3';
 import { Etcd3 } from 'etcd3';
@@ -17,9 +19,19 @@ import { startKite } from '../test/support/kite-process.js';
 import { H2Client } from './support/h2-client.js';
 import { fmt, machine, markdownTable, nowMs, summarize, throughput } from './support/stats.js';
 
-const quick = process.argv.includes('--quick');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const createsOnly = argv.includes('--creates-only');
+function flag(name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+const onlyStore = flag('--store');
+if (onlyStore !== undefined && onlyStore !== 'sqlite' && onlyStore !== 'etcd') throw new Error('--store: sqlite or etcd');
+const podsFlag = flag('--pods');
+const cpuProfDir = flag('--cpu-prof');
 const N = {
-  creates: quick ? 2000 : 20_000,
+  creates: podsFlag ? Number(podsFlag) : quick ? 2000 : 20_000,
   clients: 16,
   gets: quick ? 1000 : 5000,
   list: quick ? 2000 : 10_000,
@@ -90,7 +102,11 @@ async function benchServer(name: string, args: string[], dataDir: string, storeR
   const rows: Row[] = [];
   const log = (m: string) => process.stderr.write(`[${name}] ${m}\n`);
   const add = (measure: string, value: string, reference = '', ratio = '') => rows.push({ backend: name, measure, value, reference, ratio });
-  const server = startKite(['server', '--data-dir', dataDir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount', ...args]);
+  const server = startKite(
+    ['server', '--data-dir', dataDir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount', ...args],
+    process.env,
+    cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [],
+  );
   try {
     const ready = await server.waitFor(/ready/, 60_000);
     const url = /url="([^"]+)"/.exec(ready)?.[1] as string;
@@ -117,6 +133,10 @@ async function benchServer(name: string, args: string[], dataDir: string, storeR
     add('pod creates/s over HTTP/2, 16 clients', fmt(rate), `${fmt(storeReference)} (store)`, `${fmt((rate / storeReference) * 100)} %`);
     if (rawReference) add('pod creates/s vs the raw engine (16 writers)', fmt(rate), `${fmt(rawReference)} (raw)`, `${fmt((rate / rawReference) * 100)} %`);
     add('create latency p50 / p99, ms', `${fmt(created.p50, 1)} / ${fmt(created.p99, 1)}`);
+    if (createsOnly) {
+      for (const c of clients) c.close();
+      return rows;
+    }
 
     log('gets');
     const getLatencies: number[] = [];
@@ -218,21 +238,25 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'kite-bench-api-'));
   try {
-    const raw = rawSqliteRate(mkdtempSync(join(dir, 'raw-')), quick ? 1000 : 5000);
-    const store = await storeRate({ kind: 'sqlite', path: join(mkdtempSync(join(dir, 'store-')), 'state.db') }, N.creates);
-    rows.push(...(await benchServer('sqlite', [], mkdtempSync(join(dir, 'sqlite-')), store, raw)));
-    const etcd = await startEtcd();
-    try {
-      const etcdStore = await storeRate({ kind: 'etcd', endpoints: [etcd.endpoint] }, Math.min(N.creates, 5000));
-      const etcdRaw = await rawEtcdRate(etcd.endpoint, Math.min(N.creates, 5000));
-      rows.push(...(await benchServer('etcd', ['--store', 'etcd', '--etcd-servers', etcd.endpoint], mkdtempSync(join(dir, 'etcd-')), etcdStore, etcdRaw)));
-    } finally {
-      await etcd.stop();
+    if (onlyStore !== 'etcd') {
+      const raw = rawSqliteRate(mkdtempSync(join(dir, 'raw-')), quick ? 1000 : 5000);
+      const store = await storeRate({ kind: 'sqlite', path: join(mkdtempSync(join(dir, 'store-')), 'state.db') }, N.creates);
+      rows.push(...(await benchServer('sqlite', [], mkdtempSync(join(dir, 'sqlite-')), store, raw)));
+    }
+    if (onlyStore !== 'sqlite') {
+      const etcd = await startEtcd();
+      try {
+        const etcdStore = await storeRate({ kind: 'etcd', endpoints: [etcd.endpoint] }, Math.min(N.creates, 5000));
+        const etcdRaw = await rawEtcdRate(etcd.endpoint, Math.min(N.creates, 5000));
+        rows.push(...(await benchServer('etcd', ['--store', 'etcd', '--etcd-servers', etcd.endpoint], mkdtempSync(join(dir, 'etcd-')), etcdStore, etcdRaw)));
+      } finally {
+        await etcd.stop();
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`\nCommand: \`npm run bench -- api${quick ? ' --quick' : ''}\`\nMachine: ${machine()}\n\n`);
+  process.stdout.write(`\nCommand: \`npm run bench -- api${argv.length ? ` ${argv.join(' ')}` : ''}\`\nMachine: ${machine()}\n\n`);
   process.stdout.write(markdownTable(['backend', 'measure', 'Kite API', 'reference', 'ratio'], rows.map((r) => [r.backend, r.measure, r.value, r.reference, r.ratio])) + '\n');
 }
 
