@@ -9,6 +9,9 @@ const badRequest = (err: unknown) => (err as { code?: number }).code === 400;
 it('finds duplicated fields with their paths', () => {
   assert.deepEqual(findDuplicateKeys('{"a":1,"b":{"c":1,"c":2},"d":[{"x":1,"x":2},{"y":"a\\"b","y":3}],"a":5}'), ['b.c', 'd[0].x', 'd[1].y', 'a']);
   assert.deepEqual(findDuplicateKeys('{"a":"{\\"a\\":1,\\"a\\":2}"}'), [], 'keys inside strings are not keys');
+  assert.deepEqual(findDuplicateKeys('[{"a":1, "a":2}]'), ['[0].a']);
+  assert.deepEqual(findDuplicateKeys('{"m":{"x":[[1],[{"k":1,\n "k":2}]]},"\\u0061":1,"a":2}'), ['m.x[1][0].k', 'a']);
+  assert.deepEqual(findDuplicateKeys('{"a\\\\":{"b":1,"b":2}, "c":"\\\\"}'), ['a\\.b']);
 });
 
 it('refuses nesting deeper than Go allows, without exhausting the stack', () => {

@@ -92,56 +92,95 @@ function decodeYaml(text: string): Decoded {
 /**
  * Scans JSON text for keys repeated within one object and returns their paths; refuses nesting
  * deeper than MAX_DEPTH. Iterative, so hostile input cannot exhaust the stack. Malformed text is
- * left for JSON.parse to report.
+ * left for JSON.parse to report. It runs on every request body, so it works on char codes, takes
+ * keys without escapes as plain slices, and builds a path only for a duplicate it reports.
  */
 export function findDuplicateKeys(text: string): string[] {
   const found: string[] = [];
   interface Frame {
-    path: string;
+    parent: Frame | undefined;
+    /** The key (parent an object) or index (parent an array) this value sits at. */
+    at: string | number;
+    /** Keys seen so far (objects only). */
     keys?: Set<string>;
+    /** The current element's index (arrays only). */
     index: number;
   }
-  const stack: Frame[] = [];
-  let pendingKey: string | undefined;
-  const childPath = (): string => {
-    const top = stack[stack.length - 1];
-    if (!top) return '';
-    if (top.keys) return top.path ? `${top.path}.${pendingKey ?? ''}` : (pendingKey ?? '');
-    return `${top.path}[${top.index}]`;
+  const pathOf = (frame: Frame | undefined): string => {
+    const parts: Frame[] = [];
+    for (let f = frame; f?.parent; f = f.parent) parts.push(f);
+    let path = '';
+    for (let k = parts.length - 1; k >= 0; k--) {
+      const f = parts[k] as Frame;
+      path = typeof f.at === 'number' ? `${path}[${f.at}]` : path ? `${path}.${f.at}` : f.at;
+    }
+    return path;
   };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
+  const stack: Frame[] = [];
+  let top: Frame | undefined;
+  let pendingKey: string | undefined;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i += text[i] === '\\' ? 2 : 1);
-      const top = stack[stack.length - 1];
+      let escaped = false;
+      for (i++; i < length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === QUOTE) break;
+        if (d === BACKSLASH) {
+          escaped = true;
+          i++;
+        }
+      }
       // A string right after '{' or ',' inside an object is a key.
+      if (!top?.keys) continue;
       let j = start - 1;
-      while (j >= 0 && ' \t\r\n'.includes(text[j] as string)) j--;
-      if (top?.keys && (text[j] === '{' || text[j] === ',')) {
-        let key: string;
+      let b = text.charCodeAt(j);
+      while (j >= 0 && (b === SPACE || b === TAB || b === CR || b === LF)) b = text.charCodeAt(--j);
+      if (b !== OPEN_BRACE && b !== COMMA) continue;
+      let key: string;
+      if (!escaped) key = text.slice(start + 1, i);
+      else {
         try {
           key = JSON.parse(text.slice(start, i + 1)) as string;
         } catch {
           return found;
         }
-        if (top.keys.has(key)) found.push(top.path ? `${top.path}.${key}` : key);
-        top.keys.add(key);
-        pendingKey = key;
       }
-    } else if (c === '{' || c === '[') {
+      if (top.keys.has(key)) {
+        const path = pathOf(top);
+        found.push(path ? `${path}.${key}` : key);
+      }
+      top.keys.add(key);
+      pendingKey = key;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (stack.length >= MAX_DEPTH) throw newBadRequest(`error decoding request body: exceeded max depth of ${MAX_DEPTH}`);
-      const path = childPath();
-      stack.push(c === '{' ? { path, keys: new Set(), index: 0 } : { path, index: 0 });
-    } else if (c === '}' || c === ']') {
+      const at = top ? (top.keys ? (pendingKey ?? '') : top.index) : '';
+      const frame: Frame = c === OPEN_BRACE ? { parent: top, at, keys: new Set(), index: 0 } : { parent: top, at, index: 0 };
+      stack.push(frame);
+      top = frame;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       stack.pop();
-    } else if (c === ',') {
-      const top = stack[stack.length - 1];
+      top = stack[stack.length - 1];
+    } else if (c === COMMA) {
       if (top && !top.keys) top.index++;
     }
   }
   return found;
 }
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /** The body of a subresource request (a Binding, an Eviction): an object of the target's kind whose
  *  metadata.name, if given, must be the name in the URL (unless name is undefined: the caller checks). */
