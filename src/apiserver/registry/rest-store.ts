@@ -60,7 +60,17 @@ export interface RestStoreDeps {
   random?: () => number;
 }
 
-const rfc3339 = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+let lastSecond = Number.NaN;
+let lastText = '';
+/** RFC 3339 at whole seconds; the last answer is kept, as every create in one second asks for it. */
+const rfc3339 = (ms: number): string => {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
+};
 
 export class RestStore<T extends KubeObject = KubeObject> {
   private readonly uid: () => string;
