@@ -108,7 +108,7 @@ async function benchServer(name: string, args: string[], dataDir: string, storeR
     cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [],
   );
   try {
-    const ready = await server.waitFor(/ready/, 60_000);
+    const ready = await server.waitFor(/ready.*url="/, 60_000);
     const url = /url="([^"]+)"/.exec(ready)?.[1] as string;
     const clients = Array.from({ length: N.clients }, () => new H2Client(url, dataDir));
     const admin = clients[0] as H2Client;
