@@ -103,7 +103,7 @@ async function benchServer(name: string, args: string[], dataDir: string, storeR
   const log = (m: string) => process.stderr.write(`[${name}] ${m}\n`);
   const add = (measure: string, value: string, reference = '', ratio = '') => rows.push({ backend: name, measure, value, reference, ratio });
   const server = startKite(
-    ['server', '--data-dir', dataDir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount', ...args],
+    ['server', '--data-dir', dataDir, '--port', '0', '--kubelet-port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount', ...args],
     process.env,
     cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [],
   );
