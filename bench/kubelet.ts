@@ -27,7 +27,8 @@
 //
 // Flags: `--runtime process|containerd` (one runtime only), `--pods N` (test pods, default 100;
 // the background pods make up the rest of 110), `--settle S` (seconds, default 30), `--sample S`
-// (seconds, default 20). Load averages are recorded, since the machine may be shared. Prints
+// (seconds, default 20), `--agent-node-args "…"` (flags for the agent's node, e.g. V8 heap flags,
+// to compare configurations; none by default). Load averages are recorded, since the machine may be shared. Prints
 // ready-to-paste markdown on stdout; progress goes to stderr.
 
 import { execFile } from 'node:child_process';
@@ -67,6 +68,7 @@ const TEST_PODS = numberArg('--pods', 100);
 const BACKGROUND_PODS = Math.max(0, DENSITY_PODS - TEST_PODS);
 const SETTLE_MS = numberArg('--settle', 30) * 1000;
 const SAMPLE_MS = numberArg('--sample', 20) * 1000;
+const AGENT_NODE_ARGS = (arg('--agent-node-args') ?? '').split(' ').filter(Boolean);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load1 = () => loadavg()[0]!;
 const run = promisify(execFile);
@@ -311,7 +313,7 @@ async function runRuntime(kind: RuntimeKind): Promise<Result> {
       '--node-ip', '127.0.0.1',
       '--kubelet-port', '0',
       ...agentRuntime,
-    ]);
+    ], process.env, AGENT_NODE_ARGS);
     await agent.waitFor(/\bready\b.*node=/, 120_000);
     const agentPid = agent.child.pid!;
     const serverPid = server.process.child.pid!;
@@ -397,7 +399,7 @@ for (const kind of kinds) results.push(await runRuntime(kind));
 
 const loads = (l: number[]) => l.map((x) => fmt(x, 1)).join(' → ');
 const ratio = (value: number, target: number) => `${fmt(value / target, 2)}×`;
-const args = [only ? `--runtime ${only}` : '', TEST_PODS !== 100 ? `--pods ${TEST_PODS}` : '', SETTLE_MS !== 30_000 ? `--settle ${SETTLE_MS / 1000}` : '', SAMPLE_MS !== 20_000 ? `--sample ${SAMPLE_MS / 1000}` : '']
+const args = [only ? `--runtime ${only}` : '', TEST_PODS !== 100 ? `--pods ${TEST_PODS}` : '', SETTLE_MS !== 30_000 ? `--settle ${SETTLE_MS / 1000}` : '', SAMPLE_MS !== 20_000 ? `--sample ${SAMPLE_MS / 1000}` : '', AGENT_NODE_ARGS.length ? `--agent-node-args "${AGENT_NODE_ARGS.join(' ')}"` : '']
   .filter(Boolean)
   .join(' ');
 const out: string[] = [];

@@ -16,6 +16,7 @@ import { addNodeFlags, kubeletEviction, kubeletTimings, runtimeChoice, type Node
 import { imageGcPolicy } from './image-gc-flags.js';
 import { defaultNodeName, parseTaints, startNodeAgent } from './node-agent.js';
 import { untilSignal } from './signals.js';
+import { AGENT_HEAP_FLAGS, applyHeapFlags } from './heap-tuning.js';
 
 interface AgentFlags extends NodeFlags {
   server: string;
@@ -23,6 +24,7 @@ interface AgentFlags extends NodeFlags {
   caCertHash?: string[];
   caFile?: string;
   dataDir: string;
+  heapTuning: boolean;
 }
 
 export function agentCommand(): Command {
@@ -32,7 +34,8 @@ export function agentCommand(): Command {
     .option('--token <token>', 'bootstrap token from `kite token create` (needed on the first start)')
     .option('--ca-cert-hash <sha256:hex>', 'pins the cluster CA (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--ca-file <file>', 'trust this CA file instead of a pinned hash')
-    .option('--data-dir <dir>', 'where the agent keeps its certificates, pods and runtime state', join(homedir(), '.kite', 'agent'));
+    .option('--data-dir <dir>', 'where the agent keeps its certificates, pods and runtime state', join(homedir(), '.kite', 'agent'))
+    .option('--no-heap-tuning', `keep V8's default heap sizing instead of ${AGENT_HEAP_FLAGS.join(' ')} (smaller RSS, more frequent small GCs)`);
   addNodeFlags(command, { nodeIp: 'the local address used to reach --server' });
   return command.action((flags: AgentFlags) => runAgent(flags));
 }
@@ -52,6 +55,7 @@ async function localAddressTowards(server: URL): Promise<string> {
 }
 
 async function runAgent(flags: AgentFlags): Promise<void> {
+  if (flags.heapTuning) applyHeapFlags(AGENT_HEAP_FLAGS);
   const log = createLogger('kite-agent');
   const server = new URL(flags.server);
   if (server.protocol !== 'https:') throw new Error(`--server must be an https:// URL, not ${flags.server}`);

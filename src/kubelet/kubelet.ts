@@ -24,7 +24,8 @@ import { RelistPleg } from './pleg.js';
 import { generatePodStatus, isTerminalPhase } from './pod-status.js';
 import { PodLookup } from './pod-lookup.js';
 import { PodWorkers } from './pod-workers.js';
-import { readRuntimePod, readySandbox, runningContainers, type RuntimePod } from './runtime-pod.js';
+import { readySandbox, runningContainers, type RuntimePod } from './runtime-pod.js';
+import { RuntimePodCache } from './runtime-pod-cache.js';
 import type { ContainerRunState, PodHelpers } from './seams.js';
 import { StatusManager } from './status-manager.js';
 import { TerminationMessages } from './termination-message.js';
@@ -75,6 +76,8 @@ export class Kubelet {
   private readonly syncer: PodSyncer;
   private readonly backoff: RestartBackoff;
   private readonly pleg: RelistPleg;
+  /** The pods' runtime state between changes (the PLEG's and the kubelet's own). */
+  private readonly runtimePods: RuntimePodCache;
   private readonly messages = new TerminationMessages();
   /** Where the pods' containers and logs are (what the kubelet API serves from). */
   readonly lookup: PodLookup;
@@ -84,12 +87,15 @@ export class Kubelet {
 
   constructor(private readonly o: KubeletCoreOptions) {
     const t = o.timings;
+    // entries are trusted while relists succeed: a wedged PLEG (10 periods without a relist) sends reads to the runtime
+    this.runtimePods = new RuntimePodCache({ runtime: o.runtime, relisting: () => this.pleg.healthy(10 * t.relistMs) });
+    const runtime = this.runtimePods.runtime;
     this.mirrors = new MirrorPods(o.api, o.node, o.logger.child('mirror'));
     this.statuses = new StatusManager(o.api, o.logger.child('status'), (uid) => this.statusUid(uid));
     this.workers = new PodWorkers((uid) => this.syncPod(uid), o.clock, o.logger.child('workers'));
     this.backoff = new RestartBackoff({ clock: o.clock, initialMs: t.backoffInitialMs, maxMs: t.backoffMaxMs, resetMs: t.backoffResetMs });
     this.syncer = new PodSyncer({
-      runtime: o.runtime,
+      runtime,
       helpers: o.helpers,
       backoff: this.backoff,
       clock: o.clock,
@@ -101,7 +107,10 @@ export class Kubelet {
       ...(o.cgroupParent ? { cgroupParent: o.cgroupParent } : {}),
     });
     this.lookup = new PodLookup(o.runtime, () => [...this.pods.keys()].map((uid) => this.pod(uid)!));
-    this.pleg = new RelistPleg(o.runtime, o.clock, o.logger.child('pleg'), (uid) => this.workers.enqueue(uid));
+    this.pleg = new RelistPleg(o.runtime, o.clock, o.logger.child('pleg'), (uid) => {
+      this.runtimePods.invalidate(uid);
+      this.workers.enqueue(uid);
+    });
   }
 
   // --- the pod source's handlers
@@ -196,7 +205,7 @@ export class Kubelet {
     // a runtime pod the sources have not delivered (yet): left alone until every source has
     // synced, then housekeeping brings it back here
     if (!pod && !this.gone.has(uid) && !this.sourcesReady()) return;
-    const state = await readRuntimePod(this.o.runtime, uid);
+    const state = await this.runtimePods.read(uid);
     if (!pod || pod.metadata?.deletionTimestamp || this.statuses.isTerminal(pod)) this.dropEviction(uid);
     if (!pod) return this.removeGonePod(uid, state);
     if (isStaticPod(pod)) {
@@ -210,7 +219,7 @@ export class Kubelet {
     if (this.evictions.has(uid)) return this.finishEviction(pod, state);
     if (this.pastActiveDeadline(pod)) return this.failPastDeadline(pod, state);
     const result = await this.syncer.sync(this.withStatus(pod), state);
-    const after = await readRuntimePod(this.o.runtime, uid);
+    const after = await this.runtimePods.read(uid);
     const newest = new Map<string, ContainerRunState>();
     for (const c of after.containers) {
       if (!newest.has(c.metadata.name)) newest.set(c.metadata.name, { name: c.metadata.name, containerId: c.id, running: c.state === 'running', startedAt: c.startedAt });
@@ -254,7 +263,7 @@ export class Kubelet {
     try {
       this.o.recorder?.event(pod, 'Warning', 'Evicted', eviction.message);
       await killPod(this.killDeps(), state, { pod, graceSeconds: eviction.graceSeconds, remove: false });
-      const after = await readRuntimePod(this.o.runtime, uid);
+      const after = await this.runtimePods.read(uid);
       const status = this.generate(pod, after, new Map());
       const now = formatTime(this.o.clock.now());
       const disruption: PodCondition = { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: eviction.message, lastTransitionTime: now };
@@ -283,7 +292,7 @@ export class Kubelet {
     const message = 'Pod was active on the node longer than the specified deadline';
     this.o.recorder?.event(pod, 'Normal', 'DeadlineExceeded', message);
     await killPod(this.killDeps(), state, { pod, graceSeconds: gracePeriodSeconds(pod), remove: false });
-    const after = await readRuntimePod(this.o.runtime, pod.metadata?.uid ?? '');
+    const after = await this.runtimePods.read(pod.metadata?.uid ?? '');
     this.statuses.set(pod, { ...this.generate(pod, after, new Map()), phase: 'Failed', reason: 'DeadlineExceeded', message });
   }
 
@@ -361,7 +370,7 @@ export class Kubelet {
     if (runningContainers(state).length === 0 && !readySandbox(state)) return;
     await killPod(this.killDeps(), state, { pod, graceSeconds: gracePeriodSeconds(pod), remove: false });
     if (this.rejected.has(pod.metadata?.uid ?? '')) return;
-    const after = await readRuntimePod(this.o.runtime, pod.metadata?.uid ?? '');
+    const after = await this.runtimePods.read(pod.metadata?.uid ?? '');
     this.statuses.set(pod, this.generate(pod, after, new Map()));
   }
 
@@ -372,7 +381,7 @@ export class Kubelet {
       this.o.recorder?.event(pod, 'Normal', 'Killing', 'Stopping pod');
       await killPod(this.killDeps(), state, { pod, graceSeconds: gracePeriodSeconds(pod), remove: false });
       // the final status (containers terminated) before the runtime forgets them
-      const stopped = await readRuntimePod(this.o.runtime, id.uid);
+      const stopped = await this.runtimePods.read(id.uid);
       if (!this.statuses.isTerminal(pod)) this.statuses.set(pod, this.generate(pod, stopped, new Map()));
       await this.statuses.settled(id.uid);
       await killPod(this.killDeps(), stopped, { pod, graceSeconds: 0, remove: true });
@@ -409,6 +418,7 @@ export class Kubelet {
     this.backoff.forget(`${uid}/`);
     this.syncer.forget(uid);
     this.workers.forget(uid);
+    this.runtimePods.forget(uid);
   }
 
   private sourcesReady(): boolean {
@@ -448,6 +458,6 @@ export class Kubelet {
   }
 
   private killDeps() {
-    return { runtime: this.o.runtime, helpers: this.o.helpers, clock: this.o.clock, logger: this.o.logger.child('kill'), logRoot: this.o.logRoot };
+    return { runtime: this.runtimePods.runtime, helpers: this.o.helpers, clock: this.o.clock, logger: this.o.logger.child('kill'), logRoot: this.o.logRoot };
   }
 }

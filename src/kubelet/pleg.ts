@@ -1,7 +1,8 @@
 // The pod lifecycle event generator, by relisting: every relistMs the runtime's containers and
 // sandboxes are listed and compared with the previous listing; each pod (by uid label) with a
 // container or sandbox that appeared, vanished or changed state is reported, so its worker syncs
-// at once instead of waiting for the periodic resync.
+// at once instead of waiting for the periodic resync. The same report invalidates the pod's
+// entry in the pod cache (runtime-pod-cache.ts), which trusts its entries while relists succeed.
 
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Clock, Timer } from '../util/clock.js';
@@ -12,6 +13,8 @@ export class RelistPleg {
   private previous = new Map<string, string>();
   private timer: Timer | undefined;
   private inFlight = false;
+  /** When the last successful relist finished (clock ms). */
+  private lastSuccessAt: number | undefined;
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -26,6 +29,13 @@ export class RelistPleg {
 
   stop(): void {
     this.timer?.cancel();
+    this.timer = undefined;
+    this.lastSuccessAt = undefined;
+  }
+
+  /** True while relisting runs and its last success is at most maxStaleMs old. */
+  healthy(maxStaleMs: number): boolean {
+    return this.timer !== undefined && this.lastSuccessAt !== undefined && this.clock.now() - this.lastSuccessAt <= maxStaleMs;
   }
 
   async relist(): Promise<void> {
@@ -41,6 +51,7 @@ export class RelistPleg {
       for (const [id, v] of this.previous) if (!current.has(id)) changed.add(v.split('|')[0]!);
       this.previous = current;
       for (const uid of changed) if (uid) this.onChange(uid);
+      this.lastSuccessAt = this.clock.now();
     } catch (err) {
       this.logger.warn('runtime relist failed', { error: err as Error });
     } finally {
