@@ -160,7 +160,9 @@ interface WorkloadResult {
 
 async function runWorkload(w: Workload): Promise<WorkloadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kite-bench-sched-'));
-  const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount']);
+  // KITE_BENCH_SERVER_NODE_ARGS: node flags for the server child (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+  const serverNodeArgs = (process.env['KITE_BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount'], process.env, serverNodeArgs);
   const rows: Measured[] = [];
   let setup = '';
   let running: RunningScheduler | undefined;

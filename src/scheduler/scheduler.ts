@@ -134,6 +134,7 @@ export class Scheduler {
       logger: this.logger,
       snapshot: () => this.currentSnapshot ?? this.cache.snapshot(),
       nominatedPodsForNode: (node) => this.nominator.podsForNode(node),
+      hasNominatedPods: () => this.nominator.size > 0,
       ...(options.podDisruptionBudgets ? { podDisruptionBudgets: options.podDisruptionBudgets } : {}),
       ...(options.volumeListers ? { volumeListers: options.volumeListers } : {}),
       ...(options.recorder ? { recorder: options.recorder } : {}),
@@ -360,10 +361,12 @@ export class Scheduler {
     let processed = 0;
     const n = nodes.length;
     const start = n > 0 ? this.nextStartNodeIndex % n : 0;
+    const filters = fwk.activeFilterPlugins(state);
     for (let i = 0; i < n && feasible.length < want; i++) {
-      const nodeInfo = nodes[(start + i) % n]!;
+      const at = start + i;
+      const nodeInfo = nodes[at < n ? at : at - n]!;
       processed++;
-      const s = fwk.hasFilterPlugins() ? fwk.runFilterPluginsWithNominatedPods(state, pod, nodeInfo) : Status.success();
+      const s = fwk.hasFilterPlugins() ? fwk.runFilterPluginsWithNominatedPods(state, pod, nodeInfo, filters) : Status.success();
       if (s.isSuccess()) feasible.push(nodeInfo);
       else if (s.isRejected()) {
         diagnosis.nodeToStatus.set(nodeInfo.name, s);

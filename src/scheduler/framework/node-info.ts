@@ -76,7 +76,9 @@ export function podHostPorts(pod: Pod): ContainerHostPort[] {
 }
 
 export class NodeInfo {
-  node: Node | undefined;
+  private nodeObject: Node | undefined;
+  /** The node's name, kept beside the node (read for every node in every cycle). */
+  private nodeName = '';
   pods: PodInfo[] = [];
   /** The pods with any pod (anti-)affinity, and those with required anti-affinity: kept apart, as
    *  kube-scheduler's NodeInfo does, so InterPodAffinity walks only them for a pod without terms. */
@@ -95,8 +97,17 @@ export class NodeInfo {
     for (const p of pods) this.addPod(p);
   }
 
+  get node(): Node | undefined {
+    return this.nodeObject;
+  }
+
+  set node(node: Node | undefined) {
+    this.nodeObject = node;
+    this.nodeName = node?.metadata?.name ?? '';
+  }
+
   get name(): string {
-    return this.node?.metadata?.name ?? '';
+    return this.nodeName;
   }
 
   setNode(node: Node): void {
