@@ -89,6 +89,22 @@ export class NodeInfo {
   allocatable = new Resource();
   usedPorts = new HostPorts();
   generation = 0;
+  /**
+   * Flat copies of the pod count and of cpu/memory/ephemeral-storage in allocatable, requested and
+   * nonZeroRequested, kept in step by setNode/addPodInfo/removePod: Filter and Score read them for
+   * hundreds of nodes per cycle, and one object's own fields cost fewer cache misses than four
+   * objects' (the NodeInfo, its pod array and two or three Resources).
+   */
+  podCount = 0;
+  allocMilliCPU = 0;
+  allocMemory = 0;
+  allocEphemeralStorage = 0;
+  allocPods = 0;
+  reqMilliCPU = 0;
+  reqMemory = 0;
+  reqEphemeralStorage = 0;
+  nonZeroMilliCPU = 0;
+  nonZeroMemory = 0;
   /** Values plugins derive from this NodeInfo's pods (memo), dropped on every change. */
   private memo: Map<string, number> | undefined;
 
@@ -113,6 +129,7 @@ export class NodeInfo {
   setNode(node: Node): void {
     this.node = node;
     this.allocatable = nodeAllocatable(node);
+    this.syncFlat();
     this.generation++;
     this.memo = undefined;
   }
@@ -154,9 +171,23 @@ export class NodeInfo {
   private update(pi: PodInfo, sign: 1 | -1): void {
     this.requested.add(pi.requests, sign);
     this.nonZeroRequested.add(pi.nonZeroRequests, sign);
+    this.syncFlat();
     for (const hp of podHostPorts(pi.pod)) this.usedPorts.add(hp.protocol, hp.ip, hp.port, sign);
     this.generation++;
     this.memo = undefined;
+  }
+
+  private syncFlat(): void {
+    this.podCount = this.pods.length;
+    this.allocMilliCPU = this.allocatable.milliCPU;
+    this.allocMemory = this.allocatable.memory;
+    this.allocEphemeralStorage = this.allocatable.ephemeralStorage;
+    this.allocPods = this.allocatable.allowedPodNumber;
+    this.reqMilliCPU = this.requested.milliCPU;
+    this.reqMemory = this.requested.memory;
+    this.reqEphemeralStorage = this.requested.ephemeralStorage;
+    this.nonZeroMilliCPU = this.nonZeroRequested.milliCPU;
+    this.nonZeroMemory = this.nonZeroRequested.memory;
   }
 
   clone(): NodeInfo {
@@ -170,6 +201,7 @@ export class NodeInfo {
     n.allocatable = this.allocatable.clone();
     n.usedPorts = this.usedPorts.clone();
     n.generation = this.generation;
+    n.syncFlat();
     return n;
   }
 }
