@@ -79,16 +79,6 @@ export class NodeInfo {
   private nodeObject: Node | undefined;
   /** The node's name, kept beside the node (read for every node in every cycle). */
   private nodeName = '';
-  pods: PodInfo[] = [];
-  /** The pods with any pod (anti-)affinity, and those with required anti-affinity: kept apart, as
-   *  kube-scheduler's NodeInfo does, so InterPodAffinity walks only them for a pod without terms. */
-  podsWithAffinity: PodInfo[] = [];
-  podsWithRequiredAntiAffinity: PodInfo[] = [];
-  requested = new Resource();
-  nonZeroRequested = new Resource();
-  allocatable = new Resource();
-  usedPorts = new HostPorts();
-  generation = 0;
   /**
    * Flat copies of the pod count and of cpu/memory/ephemeral-storage in allocatable, requested and
    * nonZeroRequested, kept in step by setNode/addPodInfo/removePod: Filter and Score read them for
@@ -105,6 +95,16 @@ export class NodeInfo {
   reqEphemeralStorage = 0;
   nonZeroMilliCPU = 0;
   nonZeroMemory = 0;
+  pods: PodInfo[] = [];
+  /** The pods with any pod (anti-)affinity, and those with required anti-affinity: kept apart, as
+   *  kube-scheduler's NodeInfo does, so InterPodAffinity walks only them for a pod without terms. */
+  podsWithAffinity: PodInfo[] = [];
+  podsWithRequiredAntiAffinity: PodInfo[] = [];
+  requested = new Resource();
+  nonZeroRequested = new Resource();
+  allocatable = new Resource();
+  usedPorts = new HostPorts();
+  generation = 0;
   /** Values plugins derive from this NodeInfo's pods (memo), dropped on every change. */
   private memo: Map<string, number> | undefined;
 
