@@ -251,9 +251,14 @@ export class Framework implements FrameworkRunner {
    * kept in one number array per plugin; a NodeScore list is made only for plugins that normalize.
    */
   runScorePlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): { totals: NodeScore[]; status: Status } {
+    const { sums, status } = this.runScorePluginsSums(state, pod, nodes);
+    return { totals: nodes.map((node, i) => ({ name: node.name, score: sums[i]! })), status };
+  }
+
+  /** runScorePlugins with the totals as one array (what the scheduling cycle uses). */
+  runScorePluginsSums(state: CycleState, pod: Pod, nodes: NodeInfo[]): { sums: Float64Array; status: Status } {
     const n = nodes.length;
     const sums = new Float64Array(n);
-    const totals = () => nodes.map((node, i) => ({ name: node.name, score: sums[i]! }));
     const scores = new Array<number>(n);
     for (const p of this.score) {
       if (state.skipScorePlugins.size > 0 && state.skipScorePlugins.has(p.name)) continue;
@@ -261,26 +266,26 @@ export class Framework implements FrameworkRunner {
         const out = p.score(state, pod, nodes[i]!);
         if (typeof out === 'number') scores[i] = out;
         else {
-          if (!out.status.isSuccess()) return { totals: totals(), status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${out.status.message()}`]).withPlugin(p.name) };
+          if (!out.status.isSuccess()) return { sums, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${out.status.message()}`]).withPlugin(p.name) };
           scores[i] = out.score;
         }
       }
       if (p.normalizeScore) {
         const list: NodeScore[] = nodes.map((node, i) => ({ name: node.name, score: scores[i]! }));
         const ns = p.normalizeScore(state, pod, list);
-        if (!isSuccess(ns)) return { totals: totals(), status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${ns!.message()}`]).withPlugin(p.name) };
+        if (!isSuccess(ns)) return { sums, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${ns!.message()}`]).withPlugin(p.name) };
         for (let i = 0; i < n; i++) scores[i] = list[i]!.score;
       }
       const weight = this.profile.weights.get(p.name) ?? 1;
       for (let i = 0; i < n; i++) {
         const s = scores[i]!;
         if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) {
-          return { totals: totals(), status: new Status(Code.Error, [`plugin "${p.name}" returns an invalid score ${s}, it should in the range of [0, 100] after normalizing`]) };
+          return { sums, status: new Status(Code.Error, [`plugin "${p.name}" returns an invalid score ${s}, it should in the range of [0, 100] after normalizing`]) };
         }
         sums[i] += s * weight;
       }
     }
-    return { totals: totals(), status: Status.success() };
+    return { sums, status: Status.success() };
   }
 
   runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Status {
