@@ -10,9 +10,11 @@
 // (pods whose binding completed); cycle times come from the scheduler's own histograms.
 // SchedulingBasic also measures the scheduler alone on a backlog: the scheduler is stopped, as many
 // pods again are created, and a new scheduler (fresh informers) drains them. `--quick`: 500 nodes,
-// a tenth of the pods. Prints a markdown table for docs/benchmarks.md.
+// a tenth of the pods. Each row also gives the CPU time per scheduled pod of this process (clients
+// and scheduler) and of the server child (/proc/PID/stat), which a shared machine disturbs less than
+// the rates. Prints a markdown table for docs/benchmarks.md.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RestClient } from '../src/client/rest/index.js';
@@ -43,8 +45,34 @@ function expect(r: { status: number; body: string }, status: number, what: strin
   if (r.status !== status) throw new Error(`${what}: ${r.status} ${r.body.slice(0, 300)}`);
 }
 
+/** CPU seconds (user + system) this process and the server child have used so far. */
+interface CpuTimes {
+  bench: number;
+  server: number;
+}
+
+/** The server's CPU seconds from /proc/PID/stat (utime + stime, in clock ticks of 1/100 s); 0 elsewhere. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function cpuTimes(serverPid: number | undefined): CpuTimes {
+  const u = process.cpuUsage();
+  return { bench: (u.user + u.system) / 1e6, server: processCpuSeconds(serverPid) };
+}
+
 interface Measured {
   label: string;
+  /** CPU milliseconds per scheduled pod: this process (clients and scheduler), and the server. */
+  benchCpuMsPerPod: number;
+  serverCpuMsPerPod: number;
   pods: number;
   avg: number;
   p50: number;
@@ -71,7 +99,8 @@ async function histogramTotals(metrics: SchedulerMetrics): Promise<{ algSum: num
 }
 
 /** Samples scheduled pods every second from `baseline` until `target` more are scheduled. */
-async function measure(label: string, metrics: SchedulerMetrics, target: number, during?: () => Promise<number>): Promise<Measured> {
+async function measure(label: string, metrics: SchedulerMetrics, target: number, serverPid: number | undefined, during?: () => Promise<number>): Promise<Measured> {
+  const cpu0 = cpuTimes(serverPid);
   const base = await metrics.attemptCount('scheduled');
   const h0 = await histogramTotals(metrics);
   const samples: number[] = [];
@@ -91,12 +120,15 @@ async function measure(label: string, metrics: SchedulerMetrics, target: number,
     await new Promise((r) => setTimeout(r, 5));
   }
   const elapsed = (nowMs() - start) / 1000;
+  const cpu1 = cpuTimes(serverPid);
   clearInterval(sampler);
   const h1 = await histogramTotals(metrics);
   // Every full second counts, stalls (0) included; the partial last second is not sampled.
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     label,
+    benchCpuMsPerPod: ((cpu1.bench - cpu0.bench) / target) * 1000,
+    serverCpuMsPerPod: ((cpu1.server - cpu0.server) / target) * 1000,
     pods: target,
     avg: target / elapsed,
     p50: percentile(sorted, 50),
@@ -160,7 +192,9 @@ interface WorkloadResult {
 
 async function runWorkload(w: Workload): Promise<WorkloadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kite-bench-sched-'));
-  const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount']);
+  // KITE_BENCH_SERVER_NODE_ARGS: node flags for the server child (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+  const serverNodeArgs = (process.env['KITE_BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const server = startKite(['server', '--data-dir', dir, '--port', '0', '--disable-scheduler', '--disable-controller-manager', '--disable-admission-plugins', 'ServiceAccount'], process.env, serverNodeArgs);
   const rows: Measured[] = [];
   let setup = '';
   let running: RunningScheduler | undefined;
@@ -202,7 +236,7 @@ async function runWorkload(w: Workload): Promise<WorkloadResult> {
     const churn = startChurn(clients[CLIENTS - 1] as H2Client, w);
     log(`${w.name}: creating ${w.measurePods} pods with ${CLIENTS} clients while scheduling`);
     const creators = w.churn ? clients.slice(0, CLIENTS - 1) : clients;
-    const row = await measure(`${w.name} (pods created while scheduling)`, metrics, w.measurePods, () =>
+    const row = await measure(`${w.name} (pods created while scheduling)`, metrics, w.measurePods, server.child.pid, () =>
       parallel(creators, w.measurePods, async (c, i) => {
         const { namespace, pod } = w.measurePod(`p-${i}`);
         expect(await c.request('POST', `/api/v1/namespaces/${namespace}/pods`, pod), 201, 'pod create');
@@ -225,7 +259,7 @@ async function runWorkload(w: Workload): Promise<WorkloadResult> {
       const syncStart = nowMs();
       await start(metrics2);
       const sync = (nowMs() - syncStart) / 1000;
-      const backlog = await measure(`${w.name}: backlog of pending pods, scheduler alone (after cache sync)`, metrics2, w.measurePods);
+      const backlog = await measure(`${w.name}: backlog of pending pods, scheduler alone (after cache sync)`, metrics2, w.measurePods, server.child.pid);
       backlog.label += ` — cache sync of ${fmt(w.nodes + w.initPods + 2 * w.measurePods)} objects took ${fmt(sync, 1)} s, not counted`;
       rows.push(backlog);
       await stop();
@@ -273,11 +307,13 @@ async function main(): Promise<void> {
     fmt(r.attemptMs, 2),
     `${fmt(r.attempts)} (${fmt(r.failed)} failed)`,
     fmt(r.seconds, 1),
+    fmt(r.benchCpuMsPerPod, 2),
+    fmt(r.serverCpuMsPerPod, 2),
   ]);
   process.stdout.write(
     '\n' +
       markdownTable(
-        ['run', 'pods', 'avg pods/s', 'p50 pods/s (1 s samples)', 'p99 pods/s (1 s samples)', 'pod creates/s', 'avg scheduling algorithm, ms', 'avg attempt incl. binding, ms', 'attempts', 'seconds'],
+        ['run', 'pods', 'avg pods/s', 'p50 pods/s (1 s samples)', 'p99 pods/s (1 s samples)', 'pod creates/s', 'avg scheduling algorithm, ms', 'avg attempt incl. binding, ms', 'attempts', 'seconds', 'CPU ms per pod: bench process (clients + scheduler)', 'CPU ms per pod: server'],
         rows,
       ) +
       '\n',

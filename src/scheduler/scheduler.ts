@@ -45,17 +45,23 @@ export function numFeasibleNodesToFind(percentage: number | undefined, numAllNod
 /** selectHost: the highest total; ties broken uniformly at random (reservoir sampling). */
 export function selectHost(scores: NodeScore[], random: () => number): string {
   if (scores.length === 0) throw new Error('empty priorityList');
-  let selected = scores[0]!.name;
-  let max = scores[0]!.score;
+  return scores[selectIndex(scores.length, (i) => scores[i]!.score, random)]!.name;
+}
+
+/** selectHost over totals held in an array: the index of the node picked. */
+function selectIndex(n: number, score: (i: number) => number, random: () => number): number {
+  let selected = 0;
+  let max = score(0);
   let count = 1;
-  for (const s of scores.slice(1)) {
-    if (s.score > max) {
-      max = s.score;
-      selected = s.name;
+  for (let i = 1; i < n; i++) {
+    const s = score(i);
+    if (s > max) {
+      max = s;
+      selected = i;
       count = 1;
-    } else if (s.score === max) {
+    } else if (s === max) {
       count++;
-      if (Math.floor(random() * count) === 0) selected = s.name;
+      if (Math.floor(random() * count) === 0) selected = i;
     }
   }
   return selected;
@@ -134,6 +140,7 @@ export class Scheduler {
       logger: this.logger,
       snapshot: () => this.currentSnapshot ?? this.cache.snapshot(),
       nominatedPodsForNode: (node) => this.nominator.podsForNode(node),
+      hasNominatedPods: () => this.nominator.size > 0,
       ...(options.podDisruptionBudgets ? { podDisruptionBudgets: options.podDisruptionBudgets } : {}),
       ...(options.volumeListers ? { volumeListers: options.volumeListers } : {}),
       ...(options.recorder ? { recorder: options.recorder } : {}),
@@ -336,8 +343,9 @@ export class Scheduler {
     const { feasible, diagnosis, evaluated } = this.findNodesThatFitPod(fwk, state, pod, snapshot);
     if (feasible.length === 0) throw new FitError(snapshot.size, diagnosis);
     if (feasible.length === 1) return { suggestedHost: feasible[0]!.name, evaluatedNodes: evaluated, feasibleNodes: 1 };
-    const scores = this.prioritizeNodes(fwk, state, pod, feasible);
-    return { suggestedHost: selectHost(scores, this.random), evaluatedNodes: evaluated, feasibleNodes: feasible.length };
+    const totals = this.prioritizeNodes(fwk, state, pod, feasible);
+    const best = selectIndex(feasible.length, (i) => totals[i]!, this.random);
+    return { suggestedHost: feasible[best]!.name, evaluatedNodes: evaluated, feasibleNodes: feasible.length };
   }
 
   private findNodesThatFitPod(fwk: Framework, state: CycleState, pod: Pod, snapshot: Snapshot): { feasible: NodeInfo[]; diagnosis: Diagnosis; evaluated: number } {
@@ -360,10 +368,12 @@ export class Scheduler {
     let processed = 0;
     const n = nodes.length;
     const start = n > 0 ? this.nextStartNodeIndex % n : 0;
+    const filters = fwk.activeFilterPlugins(state);
     for (let i = 0; i < n && feasible.length < want; i++) {
-      const nodeInfo = nodes[(start + i) % n]!;
+      const at = start + i;
+      const nodeInfo = nodes[at < n ? at : at - n]!;
       processed++;
-      const s = fwk.hasFilterPlugins() ? fwk.runFilterPluginsWithNominatedPods(state, pod, nodeInfo) : Status.success();
+      const s = fwk.hasFilterPlugins() ? fwk.runFilterPluginsWithNominatedPods(state, pod, nodeInfo, filters) : Status.success();
       if (s.isSuccess()) feasible.push(nodeInfo);
       else if (s.isRejected()) {
         diagnosis.nodeToStatus.set(nodeInfo.name, s);
@@ -378,13 +388,14 @@ export class Scheduler {
     return { feasible, diagnosis, evaluated: processed };
   }
 
-  private prioritizeNodes(fwk: Framework, state: CycleState, pod: Pod, nodes: NodeInfo[]): NodeScore[] {
-    if (!fwk.hasScorePlugins()) return nodes.map((n) => ({ name: n.name, score: 1 }));
+  /** The weighted total score of each node, in the order of `nodes`. */
+  private prioritizeNodes(fwk: Framework, state: CycleState, pod: Pod, nodes: NodeInfo[]): ArrayLike<number> {
+    if (!fwk.hasScorePlugins()) return new Float64Array(nodes.length).fill(1);
     const pre = fwk.runPreScorePlugins(state, pod, nodes);
     if (!pre.isSuccess()) throw pre.error ?? new Error(pre.message());
-    const { totals, status } = fwk.runScorePlugins(state, pod, nodes);
+    const { sums, status } = fwk.runScorePluginsSums(state, pod, nodes);
     if (!status.isSuccess()) throw status.error ?? new Error(status.message());
-    return totals;
+    return sums;
   }
 
   /** handleSchedulingFailure: requeue, a FailedScheduling event, and the PodScheduled=False condition. */

@@ -47,7 +47,10 @@ export async function handleBinding(
     namespace,
     name,
     (current) => {
-      const pod = structuredClone(current) as Pod;
+      // `current` is the store's own freshly decoded copy (a deep clone under dryRun); the binding
+      // replaces spec, status and (for annotations) metadata with new objects, and the registry sets
+      // only top-level metadata fields, so a shallow copy with its own metadata leaves it untouched.
+      const pod = { ...current, metadata: { ...current?.metadata } } as Pod;
       if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata?.uid) {
         throw newConflict(qr, name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata?.uid ?? ''}`);
       }

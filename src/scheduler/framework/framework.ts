@@ -32,6 +32,8 @@ import type { NodeInfo } from './node-info.js';
 import { podKey } from './node-info.js';
 import { Code, Status, isSuccess } from './status.js';
 
+const NO_PODS: Pod[] = [];
+
 /** A pod held at Permit (framework.WaitingPod). */
 export class WaitingPod {
   private pending: Set<string>;
@@ -144,10 +146,17 @@ export class Framework implements FrameworkRunner {
     return { result, status: Status.success() };
   }
 
-  /** Runs Filter plugins on one node; the first non-success status wins. */
-  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    for (const p of this.filter) {
-      if (state.skipFilterPlugins.has(p.name)) continue;
+  /** The Filter plugins PreFilter did not skip, in order (computed once per cycle by callers). */
+  activeFilterPlugins(state: CycleState): FilterPlugin[] {
+    if (state.skipFilterPlugins.size === 0) return this.filter;
+    return this.filter.filter((p) => !state.skipFilterPlugins.has(p.name));
+  }
+
+  /** Runs Filter plugins on one node; the first non-success status wins. `plugins`: activeFilterPlugins(state). */
+  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo, plugins?: FilterPlugin[]): Status {
+    const list = plugins ?? this.activeFilterPlugins(state);
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
       let s: Status | undefined;
       try {
         s = p.filter(state, pod, nodeInfo);
@@ -165,11 +174,11 @@ export class Framework implements FrameworkRunner {
   /**
    * RunFilterPluginsWithNominatedPods: pods nominated to the node with at least this pod's priority
    * count against it (first pass); if they were added and the pod fits, it must also fit without
-   * them (second pass), since they may never land there.
+   * them (second pass), since they may never land there. `plugins`: activeFilterPlugins(state).
    */
-  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo, plugins?: FilterPlugin[]): Status {
     const nominated = this.nominatedAtLeast(pod, nodeInfo.name);
-    if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo);
+    if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo, plugins);
     const withState = state.clone();
     const withNode = nodeInfo.clone();
     for (const p of nominated) {
@@ -177,13 +186,14 @@ export class Framework implements FrameworkRunner {
       const s = this.runPreFilterExtensionAddPod(withState, pod, p, withNode);
       if (!s.isSuccess()) return s;
     }
-    const first = this.runFilterPlugins(withState, pod, withNode);
+    const first = this.runFilterPlugins(withState, pod, withNode, plugins);
     if (!first.isSuccess()) return first;
-    return this.runFilterPlugins(state, pod, nodeInfo);
+    return this.runFilterPlugins(state, pod, nodeInfo, plugins);
   }
 
   private nominatedAtLeast(pod: Pod, nodeName: string): Pod[] {
-    const all = this.handle.nominatedPodsForNode?.(nodeName) ?? [];
+    if (this.handle.hasNominatedPods?.() === false) return NO_PODS;
+    const all = this.handle.nominatedPodsForNode?.(nodeName) ?? NO_PODS;
     if (all.length === 0) return all;
     const priority = pod.spec?.priority ?? 0;
     const uid = pod.metadata?.uid;
@@ -236,34 +246,46 @@ export class Framework implements FrameworkRunner {
     return Status.success();
   }
 
-  /** Scores, normalizes and weighs; returns the total per node, and the per-plugin scores. */
-  runScorePlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): { totals: NodeScore[]; status: Status; perPlugin: Map<string, NodeScore[]> } {
-    const totals = nodes.map((n) => ({ name: n.name, score: 0 }));
-    const perPlugin = new Map<string, NodeScore[]>();
+  /**
+   * Scores, normalizes and weighs; returns the total per node (in the order of `nodes`). Scores are
+   * kept in one number array per plugin; a NodeScore list is made only for plugins that normalize.
+   */
+  runScorePlugins(state: CycleState, pod: Pod, nodes: NodeInfo[]): { totals: NodeScore[]; status: Status } {
+    const { sums, status } = this.runScorePluginsSums(state, pod, nodes);
+    return { totals: nodes.map((node, i) => ({ name: node.name, score: sums[i]! })), status };
+  }
+
+  /** runScorePlugins with the totals as one array (what the scheduling cycle uses). */
+  runScorePluginsSums(state: CycleState, pod: Pod, nodes: NodeInfo[]): { sums: Float64Array; status: Status } {
+    const n = nodes.length;
+    const sums = new Float64Array(n);
+    const scores = new Array<number>(n);
     for (const p of this.score) {
-      if (state.skipScorePlugins.has(p.name)) continue;
-      const scores: NodeScore[] = [];
-      for (const n of nodes) {
-        const out = p.score(state, pod, n);
-        if (typeof out === 'number') scores.push({ name: n.name, score: out });
+      if (state.skipScorePlugins.size > 0 && state.skipScorePlugins.has(p.name)) continue;
+      for (let i = 0; i < n; i++) {
+        const out = p.score(state, pod, nodes[i]!);
+        if (typeof out === 'number') scores[i] = out;
         else {
-          if (!out.status.isSuccess()) return { totals, perPlugin, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${out.status.message()}`]).withPlugin(p.name) };
-          scores.push({ name: n.name, score: out.score });
+          if (!out.status.isSuccess()) return { sums, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${out.status.message()}`]).withPlugin(p.name) };
+          scores[i] = out.score;
         }
       }
-      const ns = p.normalizeScore?.(state, pod, scores);
-      if (!isSuccess(ns)) return { totals, perPlugin, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${ns!.message()}`]).withPlugin(p.name) };
+      if (p.normalizeScore) {
+        const list: NodeScore[] = nodes.map((node, i) => ({ name: node.name, score: scores[i]! }));
+        const ns = p.normalizeScore(state, pod, list);
+        if (!isSuccess(ns)) return { sums, status: new Status(Code.Error, [`plugin "${p.name}" failed with: ${ns!.message()}`]).withPlugin(p.name) };
+        for (let i = 0; i < n; i++) scores[i] = list[i]!.score;
+      }
       const weight = this.profile.weights.get(p.name) ?? 1;
-      for (let i = 0; i < scores.length; i++) {
-        const s = scores[i]!.score;
+      for (let i = 0; i < n; i++) {
+        const s = scores[i]!;
         if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) {
-          return { totals, perPlugin, status: new Status(Code.Error, [`plugin "${p.name}" returns an invalid score ${s}, it should in the range of [0, 100] after normalizing`]) };
+          return { sums, status: new Status(Code.Error, [`plugin "${p.name}" returns an invalid score ${s}, it should in the range of [0, 100] after normalizing`]) };
         }
-        totals[i]!.score += s * weight;
+        sums[i] += s * weight;
       }
-      perPlugin.set(p.name, scores);
     }
-    return { totals, perPlugin, status: Status.success() };
+    return { sums, status: Status.success() };
   }
 
   runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Status {

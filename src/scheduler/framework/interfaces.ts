@@ -140,6 +140,8 @@ export interface Handle {
   snapshot(): SnapshotView;
   /** Pods nominated to run on the node (status.nominatedNodeName, or a preemption of this scheduler). */
   nominatedPodsForNode?(nodeName: string): Pod[];
+  /** Whether any pod is nominated at all (false lets Filter skip the per-node lookup). */
+  hasNominatedPods?(): boolean;
   /** The PodDisruptionBudgets of the cluster (from an informer). */
   podDisruptionBudgets?(): PodDisruptionBudget[];
   /** PersistentVolumeClaims, PersistentVolumes and StorageClasses (from informers). */

@@ -76,7 +76,25 @@ export function podHostPorts(pod: Pod): ContainerHostPort[] {
 }
 
 export class NodeInfo {
-  node: Node | undefined;
+  private nodeObject: Node | undefined;
+  /** The node's name, kept beside the node (read for every node in every cycle). */
+  private nodeName = '';
+  /**
+   * Flat copies of the pod count and of cpu/memory/ephemeral-storage in allocatable, requested and
+   * nonZeroRequested, kept in step by setNode/addPodInfo/removePod: Filter and Score read them for
+   * hundreds of nodes per cycle, and one object's own fields cost fewer cache misses than four
+   * objects' (the NodeInfo, its pod array and two or three Resources).
+   */
+  podCount = 0;
+  allocMilliCPU = 0;
+  allocMemory = 0;
+  allocEphemeralStorage = 0;
+  allocPods = 0;
+  reqMilliCPU = 0;
+  reqMemory = 0;
+  reqEphemeralStorage = 0;
+  nonZeroMilliCPU = 0;
+  nonZeroMemory = 0;
   pods: PodInfo[] = [];
   /** The pods with any pod (anti-)affinity, and those with required anti-affinity: kept apart, as
    *  kube-scheduler's NodeInfo does, so InterPodAffinity walks only them for a pod without terms. */
@@ -95,13 +113,23 @@ export class NodeInfo {
     for (const p of pods) this.addPod(p);
   }
 
+  get node(): Node | undefined {
+    return this.nodeObject;
+  }
+
+  set node(node: Node | undefined) {
+    this.nodeObject = node;
+    this.nodeName = node?.metadata?.name ?? '';
+  }
+
   get name(): string {
-    return this.node?.metadata?.name ?? '';
+    return this.nodeName;
   }
 
   setNode(node: Node): void {
     this.node = node;
     this.allocatable = nodeAllocatable(node);
+    this.syncFlat();
     this.generation++;
     this.memo = undefined;
   }
@@ -143,9 +171,23 @@ export class NodeInfo {
   private update(pi: PodInfo, sign: 1 | -1): void {
     this.requested.add(pi.requests, sign);
     this.nonZeroRequested.add(pi.nonZeroRequests, sign);
+    this.syncFlat();
     for (const hp of podHostPorts(pi.pod)) this.usedPorts.add(hp.protocol, hp.ip, hp.port, sign);
     this.generation++;
     this.memo = undefined;
+  }
+
+  private syncFlat(): void {
+    this.podCount = this.pods.length;
+    this.allocMilliCPU = this.allocatable.milliCPU;
+    this.allocMemory = this.allocatable.memory;
+    this.allocEphemeralStorage = this.allocatable.ephemeralStorage;
+    this.allocPods = this.allocatable.allowedPodNumber;
+    this.reqMilliCPU = this.requested.milliCPU;
+    this.reqMemory = this.requested.memory;
+    this.reqEphemeralStorage = this.requested.ephemeralStorage;
+    this.nonZeroMilliCPU = this.nonZeroRequested.milliCPU;
+    this.nonZeroMemory = this.nonZeroRequested.memory;
   }
 
   clone(): NodeInfo {
@@ -159,6 +201,7 @@ export class NodeInfo {
     n.allocatable = this.allocatable.clone();
     n.usedPorts = this.usedPorts.clone();
     n.generation = this.generation;
+    n.syncFlat();
     return n;
   }
 }

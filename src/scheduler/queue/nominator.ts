@@ -41,6 +41,11 @@ export class Nominator {
     if (pods?.size === 0) this.byNode.delete(node);
   }
 
+  /** Whether any pod is nominated. */
+  get size(): number {
+    return this.nodeOf.size;
+  }
+
   /** The pods nominated to the node. */
   podsForNode(nodeName: string): Pod[] {
     const pods = this.byNode.get(nodeName);

@@ -57,8 +57,9 @@ export class ImageLocality implements PreScorePlugin, ScorePlugin {
     const s = state.read<State>(STATE_KEY) ?? this.compute([nodeInfo]);
     const images = nodeImages(nodeInfo.node);
     const names = s.pod === pod && s.images ? s.images : podImages(pod);
+    if (images.size === 0) return calculatePriority(0, names.length);
     let sum = 0;
-    for (const name of images.size === 0 ? [] : names) {
+    for (const name of names) {
       if (!name) continue;
       const size = images.get(name);
       if (size === undefined) continue;

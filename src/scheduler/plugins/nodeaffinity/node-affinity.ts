@@ -1,10 +1,12 @@
 // NodeAffinity: Filter requires spec.nodeSelector and requiredDuringSchedulingIgnoredDuringExecution
 // to match the node; Score sums the weights of the matching preferred terms, normalized to 0–100.
-// Args addedAffinity (a NodeAffinity every pod gets in this profile) are honoured.
+// Args addedAffinity (a NodeAffinity every pod gets in this profile) are honoured. PreScore
+// collects the preferred terms once per cycle and returns Skip when there are none, as
+// kube-scheduler's does (Score is then not run for the pod).
 
-import type { Node, NodeAffinity as NodeAffinitySpec, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeAffinity as NodeAffinitySpec, Pod, PreferredSchedulingTerm } from 'kubernetes-types/core/v1.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint, type FilterPlugin, type NodeScore, type PreFilterPlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { MAX_NODE_SCORE, type ClusterEventWithHint, type EnqueueExtensions, type QueueingHint, type FilterPlugin, type NodeScore, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import { NodeInfo } from '../../framework/node-info.js';
 import { Status } from '../../framework/status.js';
 import { defaultNormalizeScore } from '../helper/normalize.js';
@@ -13,6 +15,7 @@ import { nodeSelectorMatches, podSpecMatchesNode, termMatches } from '../../../a
 export const NAME = 'NodeAffinity';
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
+const PRE_SCORE_KEY = 'PreScore' + NAME;
 
 export function requiredMatches(pod: Pod, nodeInfo: NodeInfo): boolean {
   const node = nodeInfo.node;
@@ -20,7 +23,7 @@ export function requiredMatches(pod: Pod, nodeInfo: NodeInfo): boolean {
   return podSpecMatchesNode(pod.spec, node);
 }
 
-export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin, EnqueueExtensions {
+export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NAME;
   private readonly added: NodeAffinitySpec | undefined;
 
@@ -58,11 +61,22 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin,
     return requiredMatches(pod, nodeInfo) ? undefined : Status.unresolvable(ERR_REASON_POD);
   }
 
-  score(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+  private preferredTerms(pod: Pod): PreferredSchedulingTerm[] {
+    return [...(this.added?.preferredDuringSchedulingIgnoredDuringExecution ?? []), ...(pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [])];
+  }
+
+  preScore(state: CycleState, pod: Pod): Status | undefined {
+    const preferred = this.preferredTerms(pod);
+    if (preferred.length === 0) return Status.skip();
+    state.write(PRE_SCORE_KEY, preferred);
+    return undefined;
+  }
+
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const node = nodeInfo.node;
     if (!node) return 0;
     let total = 0;
-    const preferred = [...(this.added?.preferredDuringSchedulingIgnoredDuringExecution ?? []), ...(pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [])];
+    const preferred = state.read<PreferredSchedulingTerm[]>(PRE_SCORE_KEY) ?? this.preferredTerms(pod);
     for (const p of preferred) {
       if (p.weight !== 0 && termMatches(p.preference, node)) total += p.weight;
     }

@@ -9,7 +9,7 @@ import { MAX_NODE_SCORE, type PreScorePlugin, type ScorePlugin } from '../../fra
 import type { NodeInfo } from '../../framework/node-info.js';
 import { Resource, podRequests } from '../../framework/resource.js';
 import { Status } from '../../framework/status.js';
-import { DEFAULT_RESOURCES } from './fit.js';
+import { DEFAULT_RESOURCES, cpuMemoryWeights } from './fit.js';
 import type { ResourceSpec } from './resource-allocation.js';
 
 export const NAME = 'NodeResourcesBalancedAllocation';
@@ -29,9 +29,12 @@ export function balancedScore(fractions: number[]): number {
 export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlugin {
   readonly name = NAME;
   private readonly resources: ResourceSpec[];
+  /** The scored resources are exactly cpu and memory (the default): read NodeInfo's flat fields. */
+  private readonly cpuMemory: boolean;
 
   constructor(args?: { resources?: ResourceSpec[] }) {
     this.resources = args?.resources?.length ? args.resources : DEFAULT_RESOURCES;
+    this.cpuMemory = cpuMemoryWeights(this.resources) !== undefined;
   }
 
   preScore(state: CycleState, pod: Pod): Status | undefined {
@@ -43,6 +46,12 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
 
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const req = state.read<Resource>(STATE_KEY) ?? podRequests(pod);
+    if (this.cpuMemory && nodeInfo.allocMilliCPU !== 0 && nodeInfo.allocMemory !== 0) {
+      // Two fractions: std = |f1 − f2| / 2 (balancedScore), without the array.
+      const cpu = Math.min(1, (nodeInfo.reqMilliCPU + req.milliCPU) / nodeInfo.allocMilliCPU);
+      const memory = Math.min(1, (nodeInfo.reqMemory + req.memory) / nodeInfo.allocMemory);
+      return Math.trunc((1 - Math.abs((cpu - memory) / 2)) * MAX_NODE_SCORE);
+    }
     const fractions: number[] = [];
     for (const r of this.resources) {
       const allocatable = nodeInfo.allocatable.get(r.name);
