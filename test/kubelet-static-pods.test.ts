@@ -14,7 +14,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { startKubelet, type RunningKubelet } from '../src/kubelet/index.js';
 import { LABEL_CONTAINER_NAME } from '../src/kubelet/labels.js';
 import { createProcessRuntime, type ProcessRuntime } from '../src/runtime/process/process-runtime.js';
-import { silentLogger } from '../src/util/log.js';
+import { createLogger, silentLogger } from '../src/util/log.js';
 import { kubectl, kubectlOk } from './support/kubectl.js';
 import { startKiteServer, stopKiteServer, type KiteServer } from './support/kite-server.js';
 import { waitUntil } from './support/wait-until.js';
@@ -60,13 +60,16 @@ describe('static pods and their mirror pods', () => {
   };
   const running = async () =>
     (await runtime.listContainers({ labelSelector: { [LABEL_CONTAINER_NAME]: 'main' } })).filter((c) => c.state === 'running');
+  // The kubelet's warnings, so that a test can wait for what it did instead of sleeping.
+  const warnings: string[] = [];
+  const kubeletLog = createLogger('kubelet', { level: 'warn', write: (line) => warnings.push(line) });
   const kubeletOptions = () => ({
     kubeconfig: join(dir, 'admin.kubeconfig'),
     nodeName: NODE,
     nodeIP: '127.0.0.1',
     dataDir: kdir,
     runtime,
-    logger: silentLogger,
+    logger: kubeletLog,
     staticPodPath: manifests,
     timings: { podResyncMs: 1_000, relistMs: 200, housekeepingMs: 500, fileCheckMs: 1_000 },
   });
@@ -135,8 +138,9 @@ describe('static pods and their mirror pods', () => {
     await kubelet!.stop();
     kubelet = await startKubelet(kubeletOptions());
     await kubelet.started;
-    // past a few relists and housekeepings: nothing restarted, nothing deleted
-    await new Promise((r) => setTimeout(r, 2_000));
+    // its sources synced: a housekeeping pass and every pod worker settled restart and delete nothing
+    await kubelet.kubelet.housekeeping();
+    await kubelet.kubelet.idle();
     assert.deepEqual((await running()).map((x) => x.id), [c!.id]);
     const after = (await mirror())!;
     assert.equal(after.metadata?.uid, before.metadata?.uid);
@@ -160,7 +164,7 @@ describe('static pods and their mirror pods', () => {
     writeFileSync(sa, manifest(join(kdir, 'pid-sa')).replace('name: web', 'name: sa').replace('- name: main', '- name: other').replace('spec:\n', 'spec:\n  serviceAccountName: default\n'));
     const other = async () => (await runtime.listContainers({ labelSelector: { [LABEL_CONTAINER_NAME]: 'other' } })).filter((c) => c.state === 'running');
     await waitUntil('the pod runs', async () => (await other()).length === 1, { timeoutMs: 15_000, intervalMs: 100 });
-    await new Promise((r) => setTimeout(r, 1_500));
+    await waitUntil('the kubelet to have its mirror refused', () => warnings.some((w) => w.includes('mirror pod refused by the API server') && w.includes(`sa-${NODE}`)), { timeoutMs: 15_000, intervalMs: 100 });
     const r = await kubectl(server!.kubeconfig, ['get', 'pod', `sa-${NODE}`]);
     assert.notEqual(r.code, 0, 'no mirror: "a mirror pod may not reference service accounts"');
     unlinkSync(sa);
