@@ -11,7 +11,7 @@ import type { FieldError } from '../../../api/field-errors.js';
 import * as field from '../../../api/field-errors.js';
 import type { KubeObject } from '../../../api/object.js';
 import type { Strategy, StorageConversion } from '../resource.js';
-import { validateHpaBounds } from './cluster-misc.js';
+import { formatHPAMetrics, validateHpaBounds } from './cluster-misc.js';
 import { ageColumn, define, keepStatus, statusSubresource } from './util.js';
 
 const METRICS = 'autoscaling.alpha.kubernetes.io/metrics';
@@ -149,7 +149,11 @@ export const horizontalpodautoscalersV1 = define<HpaV1>({
       name: 'Targets',
       type: 'string',
       description: 'the target average CPU utilization (represented as a percentage of requested CPU) over all the pods.',
-      cell: (h) => `cpu: ${h.status?.currentCPUUtilizationPercentage !== undefined ? `${h.status.currentCPUUtilizationPercentage}%` : '<unknown>'}/${h.spec?.targetCPUUtilizationPercentage ?? DEFAULT_CPU}%`,
+      // as Kubernetes prints every version: through the full (v2) form, so metrics v1 keeps in annotations show too
+      cell: (h) => {
+        const v2 = hpaV1ToV2(h) as HpaV2;
+        return formatHPAMetrics(v2.spec?.metrics, v2.status?.currentMetrics);
+      },
     },
     { name: 'MinPods', type: 'string', description: 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.', cell: (h) => (h.spec?.minReplicas !== undefined ? String(h.spec.minReplicas) : '<unset>') },
     { name: 'MaxPods', type: 'string', description: 'maxReplicas is the upper limit for the number of pods that can be set by the autoscaler.', cell: (h) => h.spec?.maxReplicas ?? 0 },
