@@ -79,6 +79,9 @@ describe('kite server', () => {
         },
       };
       await kubectlOk(kubeconfig, ['patch', 'node', 'n1', '--subresource=status', '--type', 'merge', '-p', JSON.stringify(status)]);
+      // The serviceaccount controller makes `default` asynchronously; pods are refused until it
+      // exists (as in Kubernetes, whose e2e framework waits for it the same way).
+      await kubectlOk(kubeconfig, ['wait', '--for=create', 'serviceaccount/default', '--timeout=60s']);
       await kubectlOk(kubeconfig, ['apply', '-f', '-'], {
         input: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n    resources: {requests: {cpu: 100m}}\n',
       });
