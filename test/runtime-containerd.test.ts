@@ -161,7 +161,10 @@ describe('containerd runtime (CRI v1 over gRPC)', () => {
       const failed = await waitExited(failing);
       assert.equal(failed.exitCode, 3);
       assert.equal(failed.reason, 'Error');
-      assert.ok(failed.startedAt > 0 && failed.finishedAt >= failed.startedAt);
+      // containerd stamps startedAt itself once the shim's Start returns, while finishedAt is the
+      // shim's exit time: a process that exits at once can finish "before" it started.
+      assert.ok(failed.startedAt >= failed.createdAt && failed.createdAt > 0, `started ${failed.startedAt}, created ${failed.createdAt}`);
+      assert.ok(failed.finishedAt >= failed.createdAt, `finished ${failed.finishedAt}, created ${failed.createdAt}`);
       assert.equal(failed.image, BUSYBOX);
       assert.equal(failed.imageRef, busybox.configDigest);
       assert.equal(failed.logPath, join(sandbox.logDirectory, 'failing/0.log'));
