@@ -66,6 +66,9 @@ describe('service-account tokens', () => {
 
   after(async () => {
     if (server) {
+      // Pods bound to the node that does not exist have no kubelet to confirm their end (pod GC
+      // would collect them after its 40 s quarantine): remove them at once; wait for the rest.
+      await kubectl(server.kubeconfig, ['delete', 'pods', '--field-selector', 'spec.nodeName=nowhere', '--force', '--grace-period=0']);
       await kubectl(server.kubeconfig, ['delete', 'pods', '--all', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
       await stopKiteServer(server);
     }
