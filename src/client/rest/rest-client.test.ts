@@ -102,10 +102,17 @@ describe('RestClient', () => {
 
   it('gives up after maxRetries and surfaces the last error', async () => {
     const { clock, transport, client } = setup({ maxRetries: 2 });
-    const tooMany = { status: 429, body: failureStatus(429, 'TooManyRequests', 'no') };
+    const tooMany = { status: 429, headers: { 'retry-after': '1' }, body: failureStatus(429, 'TooManyRequests', 'no') };
     transport.answer(tooMany, tooMany, tooMany);
     await assert.rejects(drive(clock, client.resource(configMaps).list()), isTooManyRequests);
     assert.equal(transport.requests.length, 3);
+  });
+
+  it('surfaces a 429 without Retry-After at once: a refusal, not throttling (as client-go)', async () => {
+    const { transport, client } = setup();
+    transport.answer({ status: 429, body: failureStatus(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.") });
+    await assert.rejects(client.resource(configMaps).list(), isTooManyRequests);
+    assert.equal(transport.requests.length, 1);
   });
 
   it('retries connection loss: any verb when nothing was sent, idempotent verbs otherwise', async () => {

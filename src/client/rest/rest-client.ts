@@ -1,6 +1,6 @@
 // RestClient: requests to the API server over one HTTP/2 connection, with client-side rate
-// limiting (token bucket: qps/burst) and retries with exponential backoff — on 429 (after the
-// server's Retry-After), on 5xx for idempotent verbs (or any verb when the server sent
+// limiting (token bucket: qps/burst) and retries with exponential backoff — on 429 with the
+// server's Retry-After (after it), on 5xx for idempotent verbs (or any verb when the server sent
 // Retry-After), and on connection loss (any verb when the request cannot have been processed,
 // idempotent verbs otherwise). Error responses become StatusErrors. Clock and randomness are
 // injected; `resource()` gives the resource-oriented API (resource-client.ts).
@@ -163,7 +163,9 @@ export class RestClient implements Requester {
       }
       if (ok) return { status: res.status, headers: res.headers, body: payload };
       const retryAfter = retryAfterSeconds(res.headers);
-      const retriable = res.status === 429 || (res.status >= 500 && res.status !== 501 && (idempotent || retryAfter !== undefined));
+      // A 429 without Retry-After is an answer, not throttling (e.g. an eviction a disruption
+      // budget refuses): surfaced at once, as client-go does.
+      const retriable = (res.status === 429 && retryAfter !== undefined) || (res.status >= 500 && res.status !== 501 && (idempotent || retryAfter !== undefined));
       if (retriable && canRetry) {
         const delay = retryAfter !== undefined ? retryAfter * 1000 : backoff.next();
         this.logger.debug('retrying', { request: what, status: res.status, delayMs: delay, attempt: attempt + 1 });
