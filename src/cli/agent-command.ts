@@ -15,6 +15,7 @@ import { createLogger } from '../util/log.js';
 import { addNodeFlags, kubeletEviction, kubeletTimings, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { imageGcPolicy } from './image-gc-flags.js';
 import { defaultNodeName, parseTaints, startNodeAgent } from './node-agent.js';
+import { shutdownStep } from '../util/shutdown-steps.js';
 import { untilSignal } from './signals.js';
 import { AGENT_HEAP_FLAGS, applyHeapFlags } from './heap-tuning.js';
 
@@ -109,7 +110,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
   log.info('ready', { node: nodeName, server: server.origin, kubeconfig: credentials.kubeconfig, kubeletPort: agent.kubeletPort });
   const signal = await stopped;
   log.info('shutting down', { signal });
-  await rotation.stop();
-  await agent.stop();
+  await shutdownStep('certificate rotation', rotation.stop());
+  await shutdownStep('node agent', agent.stop());
   log.info('stopped');
 }

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { startControllerManager } from '../controllers/index.js';
 import { createLogger } from '../util/log.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
+import { shutdownStep } from '../util/shutdown-steps.js';
 import { untilSignal } from './signals.js';
 
 interface ControllerManagerFlags extends ControllerFlags {
@@ -47,7 +48,7 @@ export function controllerManagerCommand(): Command {
     log.info('ready', { controllers: manager.controllers.join(','), ...(manager.metricsPort !== undefined ? { metrics: `http://127.0.0.1:${manager.metricsPort}/metrics` } : {}) });
     const signal = await stopped;
     log.info('shutting down', { signal });
-    await manager.stop();
+    await shutdownStep('controller manager', manager.stop());
     log.info('stopped');
   });
 }

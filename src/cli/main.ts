@@ -3,6 +3,7 @@
 // store or the scheduler); help and unknown commands load them all.
 
 import { Command, CommanderError } from 'commander';
+import { reportUnsettledShutdown } from '../util/shutdown-steps.js';
 
 /** Each subcommand by name, and how to load its definition. */
 const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Command>]> = [
@@ -14,6 +15,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Command>]> = [
 ];
 
 export async function run(argv: string[]): Promise<void> {
+  reportUnsettledShutdown();
   const program = new Command('kite')
     .description('Kite: a Kubernetes-compatible cluster in one command')
     .version('0.1.0')

@@ -17,6 +17,7 @@ import { realClock } from '../util/clock.js';
 import { createProcessRuntime } from '../runtime/process/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Logger } from '../util/log.js';
+import { shutdownStep } from '../util/shutdown-steps.js';
 import type { ImageGcPolicy } from '../kubelet/images/gc-policy.js';
 
 export interface NodeAgentOptions {
@@ -139,9 +140,9 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     kubeletPort: server.port,
     setServingCertificate: (certPem, keyPem) => server.setServingCertificate(certPem, keyPem),
     async stop() {
-      await server.close();
-      await kubelet.stop();
-      await runtime.close();
+      await shutdownStep('kubelet API server', server.close());
+      await shutdownStep('kubelet', kubelet.stop());
+      await shutdownStep('container runtime', runtime.close());
     },
   };
 }

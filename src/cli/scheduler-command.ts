@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startScheduler } from '../scheduler/index.js';
 import { createLogger } from '../util/log.js';
+import { shutdownStep } from '../util/shutdown-steps.js';
 import { untilSignal } from './signals.js';
 
 interface SchedulerFlags {
@@ -36,7 +37,7 @@ export function schedulerCommand(): Command {
       log.info('ready', scheduler.metricsPort !== undefined ? { metrics: `http://127.0.0.1:${scheduler.metricsPort}/metrics` } : {});
       const signal = await stopped;
       log.info('shutting down', { signal });
-      await scheduler.stop();
+      await shutdownStep('scheduler', scheduler.stop());
       log.info('stopped');
     });
 }

@@ -27,6 +27,7 @@ import { startControllerManager } from '../controllers/index.js';
 import { addControllerFlags, controllerSelection, controllerSettings, type ControllerFlags } from './controller-flags.js';
 import { addNodeFlags, duration, kubeletEviction, kubeletTimings, nonNegativeInt, port, runtimeChoice, type NodeFlags } from './node-flags.js';
 import { imageGcPolicy } from './image-gc-flags.js';
+import { shutdownStep } from '../util/shutdown-steps.js';
 import { untilSignal } from './signals.js';
 import { CachingStore } from '../apiserver/watchcache/index.js';
 import { ServiceAllocation, ServiceAllocationRepair, ensureKubernetesService } from '../apiserver/allocators/index.js';
@@ -234,15 +235,15 @@ async function runServer(flags: ServerFlags): Promise<void> {
   log.info('ready', { url: `https://${clientHost}:${server.port}`, kubeconfig: dirs.adminKubeconfig });
   const signal = await stopped;
   log.info('shutting down', { signal });
-  await agent?.stop();
-  await Promise.all([scheduler?.stop(), controllerManager?.stop()]);
-  await server.shutdown({ timeoutMs: 10_000 });
+  await shutdownStep('node agent', agent?.stop());
+  await Promise.all([shutdownStep('scheduler', scheduler?.stop()), shutdownStep('controller manager', controllerManager?.stop())]);
+  await shutdownStep('API server', server.shutdown({ timeoutMs: 10_000 }));
   api.crds.stop();
   repair.stop();
-  await repair.idle();
+  await shutdownStep('IP repair', repair.idle());
   compactor?.stop();
-  await compactor?.idle();
-  await store.close();
+  await shutdownStep('compactor', compactor?.idle());
+  await shutdownStep('store', store.close());
   log.info('stopped');
 }
 

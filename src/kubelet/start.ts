@@ -32,6 +32,7 @@ import { hostSignalObserver, type SignalObserver } from './eviction/host-signals
 import { runtimePodUsage } from './eviction/pod-stats.js';
 import { DEFAULT_EVICTION_HARD, parseEvictionHard, type Threshold } from './eviction/thresholds.js';
 import { FileSource } from './static/file-source.js';
+import { shutdownStep } from '../util/shutdown-steps.js';
 
 export interface KubeletOptions {
   /** A RestClient (not closed by stop()), or a kubeconfig path. */
@@ -261,17 +262,17 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
     stop() {
       stopping ??= (async () => {
         stopped = true;
-        await eviction.stop();
+        await shutdownStep('eviction manager', eviction.stop());
         files?.stop();
-        await source.stop();
-        await kubelet.stop();
-        await gc.stop();
+        await shutdownStep('pod source', source.stop());
+        await shutdownStep('pod workers', kubelet.stop());
+        await shutdownStep('image GC', gc.stop());
         clusterHelpers?.stop();
-        await provisioner?.stop();
-        await Promise.all([serviceFactory.shutdown(), nodeFactory.shutdown()]);
-        await Promise.all([reporter.stop(), lease.stop()]);
+        await shutdownStep('local-path provisioner', provisioner?.stop());
+        await shutdownStep('informers', Promise.all([serviceFactory.shutdown(), nodeFactory.shutdown()]));
+        await shutdownStep('node status and lease', Promise.all([reporter.stop(), lease.stop()]));
         sinkWatcher.stop();
-        await broadcaster.shutdown();
+        await shutdownStep('events', broadcaster.shutdown());
         if (ownClient) client.close();
         eventClient?.close();
       })();
