@@ -2,7 +2,8 @@
 // the CA hash it gets the node's certificates through the kubelet's TLS bootstrap (kept under
 // --data-dir, reused on later starts, and rotated while it runs), then runs the process runtime and a kubelet for this
 // node against the API server, until SIGTERM/SIGINT (its containers keep running). A server not
-// reachable yet is waited for.
+// reachable yet is waited for. A client certificate that has expired for five minutes while the
+// server answers ends it with exit code 1, as the kubelet: restarted, it bootstraps again.
 
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -108,8 +109,10 @@ async function runAgent(flags: AgentFlags): Promise<void> {
   });
   await agent.kubelet.started;
   log.info('ready', { node: nodeName, server: server.origin, kubeconfig: credentials.kubeconfig, kubeletPort: agent.kubeletPort });
-  const signal = await stopped;
-  log.info('shutting down', { signal });
+  // A client certificate expired for good ends the agent with 1: its restart bootstraps again.
+  const cause = await Promise.race([stopped.then((signal) => ({ signal })), rotation.clientCertificateLost.then((lost) => ({ lost }))]);
+  log.info('shutting down', cause);
+  if ('lost' in cause) process.exitCode = 1;
   await shutdownStep('certificate rotation', rotation.stop());
   await shutdownStep('node agent', agent.stop());
   log.info('stopped');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { test } from 'node:test';
+import { failureStatus, StatusError } from '../../api/status.js';
 import { FakeClock } from '../../util/clock.js';
 import { silentLogger } from '../../util/log.js';
 import { createCertificateAuthority, issueClientCertificate, type KeyAndCertificate } from '../../util/pki/index.js';
@@ -122,5 +123,25 @@ test('a deadline months away waits for it (timers hold at most ~24.8 days)', asy
   assert.equal(requests, 0);
   await clock.step(1);
   assert.equal(requests, 1);
+  await manager.stop();
+});
+
+test("judges the API server's health from the answers to its requests, as client-go", async () => {
+  const { clock, issue, first } = await setup();
+  const answers: Array<() => Promise<KeyAndCertificate>> = [
+    () => Promise.reject(new StatusError(failureStatus(401, 'Unauthorized', 'expired certificate'))),
+    () => Promise.reject(new Error('connect ECONNREFUSED')),
+    () => issue(),
+  ];
+  const manager = new CertificateManager({ name: 'client', current: first, clock, logger: silentLogger, random: () => 0, request: () => answers.shift()!(), install: async () => {}, backoff: { initialMs: 1000, maxMs: 1000 } });
+  assert.equal(manager.serverHealthy, false, 'nothing heard yet');
+  manager.start();
+  await clock.step(70 * S);
+  await until(() => answers.length === 2);
+  await until(() => manager.serverHealthy);
+  await clock.step(1000);
+  await until(() => answers.length === 1 && !manager.serverHealthy);
+  await clock.step(1000);
+  await until(() => manager.rotations === 1 && manager.serverHealthy);
   await manager.stop();
 });

@@ -2,11 +2,14 @@
 // it rotates at a jittered 70–90 % of the certificate's lifetime (counted from notBefore), by
 // requesting a new certificate for a new key and installing it; a failed rotation is retried with
 // backoff (2 s doubling, at most 32 s, 10 % jitter), as the kubelet keeps trying until it succeeds.
+// It keeps client-go's judgement of the API server's health from the requests' answers
+// (server-health.ts), which decides whether a node with an expired certificate gives up.
 
 import { X509Certificate } from 'node:crypto';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { KeyAndCertificate } from '../../util/pki/index.js';
+import { serverHealthAfter } from './server-health.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -43,6 +46,8 @@ export class CertificateManager {
   private readonly random: () => number;
   /** Certificates installed since start (for diagnostics and tests). */
   rotations = 0;
+  /** Whether the API server answered the last certificate request as a working server does. */
+  serverHealthy = false;
 
   constructor(private readonly o: CertificateManagerOptions) {
     this.pair = o.current;
@@ -100,10 +105,21 @@ export class CertificateManager {
     }, Math.max(0, remaining));
   }
 
+  private async requestJudgingServer(): Promise<KeyAndCertificate> {
+    try {
+      const next = await this.o.request(this.pair);
+      this.serverHealthy = true;
+      return next;
+    } catch (err) {
+      this.serverHealthy = serverHealthAfter(err, this.serverHealthy);
+      throw err;
+    }
+  }
+
   private async rotate(): Promise<void> {
     if (this.stopped) return;
     try {
-      const next = await this.o.request(this.pair);
+      const next = await this.requestJudgingServer();
       if (this.stopped) return;
       await this.o.install(next);
       this.pair = next;

@@ -4,6 +4,8 @@
 // authenticated with the node's current client certificate; the new pair is written atomically
 // to <dataDir>/pki (client: also kubelet.kubeconfig, last, so the files on disk always pair up)
 // and then handed to the running kubelet (new API connections) or kubelet API (new handshakes).
+// A client certificate that has expired for good (expired-certificate-watch.ts) resolves
+// `clientCertificateLost`: the agent then exits so that its restart bootstraps again.
 
 import { RestClient } from '../../client/rest/index.js';
 import type { Clock } from '../../util/clock.js';
@@ -13,6 +15,7 @@ import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../../util/pki/files.
 import { writeKubeconfig } from '../../util/pki/kubeconfig.js';
 import type { KeyAndCertificate } from '../../util/pki/index.js';
 import { CertificateManager } from './certificate-manager.js';
+import { watchExpiredCertificate } from './expired-certificate-watch.js';
 import { requestCertificate, type CertificateRequestSpec } from './request-certificate.js';
 import { clientCertificateSpec, credentialPaths, servingCertificateSpec } from './tls-bootstrap.js';
 
@@ -33,11 +36,15 @@ export interface CertificateRotationOptions {
   onServingRotated: (pair: KeyAndCertificate) => void;
   /** How long one CSR may wait for its certificate (default 15 minutes). */
   requestTimeoutMs?: number;
+  /** How long an expired client certificate is borne with a responsive server (5 minutes). */
+  exitAfterMs?: number;
 }
 
 export interface CertificateRotation {
   client: CertificateManager;
   serving: CertificateManager;
+  /** Resolves, with the reason, once the client certificate has expired for good. */
+  clientCertificateLost: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -81,10 +88,22 @@ export function startCertificateRotation(o: CertificateRotationOptions): Certifi
   });
   client.start();
   serving.start();
+  let lost!: (reason: string) => void;
+  const clientCertificateLost = new Promise<string>((resolve) => (lost = resolve));
+  const expiry = watchExpiredCertificate({
+    currentCertificate: () => client.current.certPem,
+    serverHealthy: () => client.serverHealthy,
+    clock: o.clock,
+    logger: o.logger.child('client-certificate'),
+    onLost: lost,
+    ...(o.exitAfterMs !== undefined ? { exitAfterMs: o.exitAfterMs } : {}),
+  });
   return {
     client,
     serving,
+    clientCertificateLost,
     stop: async () => {
+      expiry.stop();
       await Promise.all([client.stop(), serving.stop()]);
     },
   };
