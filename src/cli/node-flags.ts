@@ -1,11 +1,23 @@
 // The flags `kite server` and `kite agent` share for the kubelet they run (node name and IP,
-// labels, taints, the kubelet API port, node status and Lease timings, the static pod path), and the value parsers
-// every command uses for ports, counts and durations.
+// labels, taints, the kubelet API port, node status and Lease timings, eviction thresholds, the
+// static pod path), and the value parsers every command uses for ports, counts and durations.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONTAINERD_ENDPOINT } from '../runtime/containerd/endpoint.js';
 import { RUNTIME_KINDS, type NodeRuntimeChoice } from './node-agent.js';
-import { DEFAULT_EVICTION_HARD, DEFAULT_PRESSURE_TRANSITION_MS, parseEvictionHard, type EvictionThreshold, type KubeletEvictionOptions, type KubeletTimings } from '../kubelet/index.js';
+import {
+  DEFAULT_EVICTION_HARD,
+  DEFAULT_PRESSURE_TRANSITION_MS,
+  parseEvictionHard,
+  parseGracePeriods,
+  parseMinimumReclaims,
+  thresholdConfig,
+  type EvictionThreshold,
+  type KubeletEvictionOptions,
+  type KubeletTimings,
+  type SignalGracePeriods,
+  type SignalMinimumReclaims,
+} from '../kubelet/index.js';
 import { parseDuration } from '../util/duration.js';
 import { addImageGcFlags, type ImageGcFlags } from './image-gc-flags.js';
 
@@ -60,19 +72,28 @@ export interface NodeFlags extends ImageGcFlags {
   containerdNetns?: string;
   cgroupRoot?: string;
   evictionHard: EvictionThreshold[];
+  evictionSoft: EvictionThreshold[];
+  evictionSoftGracePeriod: SignalGracePeriods;
+  evictionMaxPodGracePeriod: number;
+  evictionMinimumReclaim: SignalMinimumReclaims;
   evictionPressureTransitionPeriod: number;
   podManifestPath?: string;
   fileCheckFrequency: number;
 }
 
-/** The --eviction-hard value: "signal<quantity|percent,…" (the kubelet's syntax). */
-export const evictionThresholds = (text: string): EvictionThreshold[] => {
-  try {
-    return parseEvictionHard(text);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-};
+/** A flag value parser whose errors are commander's InvalidArgumentError (the message kept). */
+const argument =
+  <T>(parse: (text: string) => T) =>
+  (text: string): T => {
+    try {
+      return parse(text);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+
+/** The --eviction-hard and --eviction-soft value: "signal<quantity|percent,…" (the kubelet's syntax). */
+export const evictionThresholds = argument(parseEvictionHard);
 
 export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Command {
   return addImageGcFlags(command)
@@ -93,13 +114,32 @@ export function addNodeFlags(command: Command, defaults: { nodeIp: string }): Co
         .argParser(evictionThresholds)
         .default(parseEvictionHard(DEFAULT_EVICTION_HARD), DEFAULT_EVICTION_HARD),
     )
+    .addOption(new Option('--eviction-soft <thresholds>', 'soft eviction thresholds, signal<quantity or signal<percent,…, met once crossed for their grace period').argParser(evictionThresholds).default([], 'none'))
+    .addOption(
+      new Option('--eviction-soft-grace-period <periods>', 'how long each soft threshold must stay crossed before pods are evicted: signal=duration,… (every soft threshold needs one)')
+        .argParser(argument(parseGracePeriods))
+        .default({}, 'none'),
+    )
+    .option('--eviction-max-pod-grace-period <seconds>', "the most grace (seconds) a soft eviction gives a pod, if less than its own; 0: the pod's own", nonNegativeInt, 0)
+    .addOption(
+      new Option('--eviction-minimum-reclaim <reclaims>', 'how far past its threshold a signal must recover once met: signal=quantity or signal=percent,…')
+        .argParser(argument(parseMinimumReclaims))
+        .default({}, 'none'),
+    )
     .addOption(
       new Option('--eviction-pressure-transition-period <duration>', 'how long a pressure condition stays on after its signal clears')
         .argParser(duration)
         .default(DEFAULT_PRESSURE_TRANSITION_MS, '5m'),
     )
     .option('--pod-manifest-path <path>', 'static pod manifests (a directory or a file) the kubelet runs without the API server (default: <data-dir>/manifests)')
-    .addOption(new Option('--file-check-frequency <duration>', 'how often the static pod manifests are read again besides watching them').argParser(duration).default(20_000, '20s'));
+    .addOption(new Option('--file-check-frequency <duration>', 'how often the static pod manifests are read again besides watching them').argParser(duration).default(20_000, '20s'))
+    .hook('preAction', (cmd) => {
+      try {
+        kubeletEviction(cmd.opts<NodeFlags>());
+      } catch (err) {
+        cmd.error(`error: ${(err as Error).message}`);
+      }
+    });
 }
 
 /** The runtime the flags choose. */
@@ -121,6 +161,8 @@ export function kubeletTimings(flags: NodeFlags): Partial<KubeletTimings> {
   };
 }
 
+/** The kubelet's eviction settings; throws on a soft threshold without a grace period. */
 export function kubeletEviction(flags: NodeFlags): KubeletEvictionOptions {
-  return { hard: flags.evictionHard, pressureTransitionMs: flags.evictionPressureTransitionPeriod };
+  const { hard, soft } = thresholdConfig({ hard: flags.evictionHard, soft: flags.evictionSoft, softGracePeriods: flags.evictionSoftGracePeriod, minimumReclaims: flags.evictionMinimumReclaim });
+  return { hard, soft, maxPodGraceSeconds: flags.evictionMaxPodGracePeriod, pressureTransitionMs: flags.evictionPressureTransitionPeriod };
 }

@@ -66,12 +66,17 @@ export interface KubeletOptions {
   staticPodPath?: string;
   /** Image garbage collection: the policy (default: the kubelet's) and period (5 min). */
   imageGc?: ImageGcSettings;
-  /** Hard eviction thresholds (--eviction-hard; default Kubernetes'), the pressure transition period and the signal observer (default: this host). */
+  /** Hard and soft eviction thresholds (--eviction-hard, default Kubernetes'; --eviction-soft), the pressure transition period and the signal observer (default: this host). */
   eviction?: KubeletEvictionOptions;
 }
 
 export interface KubeletEvictionOptions {
+  /** --eviction-hard thresholds, each with its minimum reclaim (eviction/config.ts's thresholdConfig). */
   hard?: readonly Threshold[];
+  /** --eviction-soft thresholds, each with its grace period and minimum reclaim. */
+  soft?: readonly Threshold[];
+  /** --eviction-max-pod-grace-period (seconds; 0 by default). */
+  maxPodGraceSeconds?: number;
   pressureTransitionMs?: number;
   monitoringMs?: number;
   observe?: SignalObserver;
@@ -131,12 +136,13 @@ export async function startKubelet(options: KubeletOptions): Promise<RunningKube
       usage: () => runtimePodUsage(runtime),
       evict: (pod, message, graceSeconds) => core?.evict(pod, message, graceSeconds) ?? Promise.resolve(),
     },
-    thresholds: evictionHard,
+    thresholds: [...evictionHard, ...(options.eviction?.soft ?? [])],
     observe: options.eviction?.observe ?? hostSignalObserver(options.dataDir),
     clock,
     logger: logger.child('eviction'),
     ...(options.eviction?.pressureTransitionMs !== undefined ? { transitionMs: options.eviction.pressureTransitionMs } : {}),
     ...(options.eviction?.monitoringMs !== undefined ? { monitoringMs: options.eviction.monitoringMs } : {}),
+    ...(options.eviction?.maxPodGraceSeconds !== undefined ? { maxPodGraceSeconds: options.eviction.maxPodGraceSeconds } : {}),
   });
   eviction.start();
 

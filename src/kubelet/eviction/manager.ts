@@ -1,9 +1,13 @@
 // The kubelet's eviction manager loop: every monitoring period (10 s) it observes the eviction
-// signals and updates the pressure conditions the node reports; while a hard threshold is crossed
-// it records EvictionThresholdMet on the node, for disk first frees node-level resources (unused
-// images) and re-observes, then evicts one pod per period (ranked by rank.ts;
-// critical pods never) without a grace period, and waits for that eviction to finish before the next; it answers pod admission under pressure.
-// Stopping it ends the loop.
+// signals and updates the pressure conditions the node reports (from the thresholds observed:
+// crossed now — soft ones before their grace period too — or met and not yet past threshold +
+// minimum reclaim). While a threshold is met (a hard one at once, a soft one once crossed for its
+// grace period) it records EvictionThresholdMet on the node, for disk first frees node-level
+// resources (unused images) and re-observes, evicting nothing if every threshold is then clear by
+// its minimum reclaim; else it evicts one pod per period (ranked by rank.ts; critical pods never),
+// without a grace period for a hard threshold or with pod-grace.ts's for a soft one, and waits for
+// that eviction to finish before the next. It answers pod admission under pressure. Stopping it
+// ends the loop.
 
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock, Timer } from '../../util/clock.js';
@@ -11,11 +15,12 @@ import type { Logger } from '../../util/log.js';
 import type { AdmitResult } from '../admission.js';
 import { admitUnderPressure, isCriticalPod } from './admit.js';
 import { evictionMessage } from './message.js';
+import { evictionGraceSeconds } from './pod-grace.js';
 import type { PodUsage } from './pod-stats.js';
 import { rankForEviction } from './rank.js';
 import type { SignalObserver } from './host-signals.js';
 import { PressureTracker, type PressureState } from './pressure.js';
-import { crosses, resourceOf, type PressureCondition, type Threshold } from './thresholds.js';
+import { crosses, isHard, resourceOf, type PressureCondition, type Threshold } from './thresholds.js';
 
 export const DEFAULT_EVICTION_MONITORING_MS = 10_000;
 const CONDITION_ORDER: readonly PressureCondition[] = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
@@ -27,6 +32,8 @@ export interface EvictionManagerOptions {
   logger: Logger;
   /** --eviction-pressure-transition-period (5 min by default). */
   transitionMs?: number;
+  /** --eviction-max-pod-grace-period: the most a soft eviction gives a pod (0, the default: the pod's own). */
+  maxPodGraceSeconds?: number;
   monitoringMs?: number;
   /** Evicts pods under pressure (without it the manager only reports conditions and admits). */
   evictor?: PodEvictor;
@@ -43,8 +50,6 @@ export interface PodEvictor {
   evict(pod: Pod, message: string, graceSeconds: number): Promise<void>;
 }
 
-/** Hard thresholds evict without a grace period (gracePeriodOverride 0). */
-const HARD_EVICTION_GRACE_SECONDS = 0;
 const RECLAIM_ORDER: Record<string, number> = { memory: 0, 'ephemeral-storage': 1, inodes: 1, pids: 2 };
 /** Resources the node itself can give back (reclaimNodeLevelResources) before evicting pods. */
 const NODE_RECLAIMABLE = new Set(['ephemeral-storage', 'inodes']);
@@ -97,9 +102,10 @@ export class EvictionManager {
     return state;
   }
 
-  /** Evicts the first pod in rank for the most pressing threshold met (memory, then disk, then pids). */
+  /** Evicts the first pod in rank for the most pressing threshold met (memory, then disk, then pids; hard before soft). */
   private async evictOne(evictor: PodEvictor, state: PressureState): Promise<void> {
-    const threshold = [...state.met].sort((a, b) => (RECLAIM_ORDER[resourceOf(a.signal)] ?? 9) - (RECLAIM_ORDER[resourceOf(b.signal)] ?? 9))[0]!;
+    const order = (t: Threshold): number => (RECLAIM_ORDER[resourceOf(t.signal)] ?? 9) * 2 + (isHard(t) ? 0 : 1);
+    const threshold = [...state.met].sort((a, b) => order(a) - order(b))[0]!;
     this.o.recordNodeEvent?.('EvictionThresholdMet', `Attempting to reclaim ${resourceOf(threshold.signal)}`);
     if (this.o.reclaimNodeLevel && NODE_RECLAIMABLE.has(resourceOf(threshold.signal)) && (await this.reclaimedEnough(this.o.reclaimNodeLevel, threshold))) return;
     const usage = await evictor.usage();
@@ -111,15 +117,20 @@ export class EvictionManager {
       return;
     }
     const message = evictionMessage(pod, threshold, state.observations, stats(pod));
-    this.o.logger.info('eviction manager: evicting pod', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, signal: threshold.signal });
-    await evictor.evict(pod, message, HARD_EVICTION_GRACE_SECONDS);
+    const graceSeconds = evictionGraceSeconds(threshold, pod, this.o.maxPodGraceSeconds ?? 0);
+    this.o.logger.info('eviction manager: evicting pod', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, signal: threshold.signal, graceSeconds });
+    await evictor.evict(pod, message, graceSeconds);
   }
 
-  /** Frees node-level resources, then whether the threshold is no longer crossed (no pod need go). */
+  /**
+   * Frees node-level resources, then whether no threshold (hard or soft, whatever its grace period)
+   * is still crossed by its minimum reclaim: then no pod need go.
+   */
   private async reclaimedEnough(reclaim: () => Promise<void>, threshold: Threshold): Promise<boolean> {
     try {
       await reclaim();
-      const resolved = !crosses(threshold, this.o.observe()[threshold.signal]);
+      const observations = this.o.observe();
+      const resolved = !this.o.thresholds.some((t) => crosses(t, observations[t.signal], true));
       if (resolved) this.o.logger.info('eviction manager: node-level resources reclaimed, no pod evicted', { signal: threshold.signal });
       return resolved;
     } catch (err) {

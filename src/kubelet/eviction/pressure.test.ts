@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { FakeClock } from '../../util/clock.js';
 import { PressureTracker } from './pressure.js';
 import { parseEvictionHard } from './thresholds.js';
+import { thresholdConfig } from './config.js';
 
 const GiB = 2 ** 30;
 const thresholds = parseEvictionHard('memory.available<100Mi,nodefs.available<10%,pid.available<100');
@@ -41,5 +42,19 @@ test('each signal maps to its condition; a zero transition period follows the si
     'pid.available': { available: 50, capacity: 32_768 },
   });
   assert.deepEqual([...state.conditions].sort(), ['MemoryPressure', 'PIDPressure']);
+  assert.deepEqual([...tracker.update(healthy).conditions], []);
+});
+
+test('a soft threshold turns its condition on when first observed crossed, before its grace period; eviction waits for it', async () => {
+  const clock = new FakeClock();
+  const { soft } = thresholdConfig({ hard: [], soft: parseEvictionHard('memory.available<1Gi'), softGracePeriods: { 'memory.available': 60_000 } });
+  const tracker = new PressureTracker(soft, clock, 0);
+  const low = { ...healthy, 'memory.available': { available: GiB / 2, capacity: 8 * GiB } };
+  const first = tracker.update(low);
+  assert.deepEqual([...first.conditions], ['MemoryPressure']);
+  assert.deepEqual(first.met, []);
+  assert.deepEqual(first.observed.map((t) => t.signal), ['memory.available']);
+  await clock.step(60_000);
+  assert.deepEqual(tracker.update(low).met.map((t) => t.signal), ['memory.available']);
   assert.deepEqual([...tracker.update(healthy).conditions], []);
 });

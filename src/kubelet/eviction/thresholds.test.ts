@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crosses, DEFAULT_EVICTION_HARD, parseEvictionHard, parseThreshold, thresholdAmount } from './thresholds.js';
+import { crosses, DEFAULT_EVICTION_HARD, isHard, parseEvictionHard, parseThreshold, thresholdAmount } from './thresholds.js';
 
 test('the default --eviction-hard parses into the kubelet defaults', () => {
   const t = parseEvictionHard(DEFAULT_EVICTION_HARD);
@@ -40,4 +40,20 @@ test('a threshold is crossed when less than it is available', () => {
   assert.equal(crosses(pct, undefined), false);
   const mem = parseThreshold('memory.available<100Mi')!;
   assert.equal(crosses(mem, { available: 50 * 2 ** 20, capacity: 2 ** 30 }), true);
+});
+
+test('with its minimum reclaim enforced a threshold stays crossed until threshold + reclaim is available', () => {
+  const t = { ...parseThreshold('nodefs.available<10%')!, minReclaim: { percentage: 0.05 } };
+  assert.equal(crosses(t, { available: 120, capacity: 1000 }), false);
+  assert.equal(crosses(t, { available: 120, capacity: 1000 }, true), true, '120 < 100 + 50');
+  assert.equal(crosses(t, { available: 150, capacity: 1000 }, true), false);
+  const plain = parseThreshold('memory.available<100')!;
+  assert.equal(crosses(plain, { available: 100, capacity: 1000 }, true), false, 'no minimum reclaim: the threshold alone');
+});
+
+test('a threshold without a grace period is hard', () => {
+  const t = parseThreshold('memory.available<1Gi')!;
+  assert.equal(isHard(t), true);
+  assert.equal(isHard({ ...t, gracePeriodMs: 0 }), true);
+  assert.equal(isHard({ ...t, gracePeriodMs: 1000 }), false);
 });

@@ -1,6 +1,7 @@
-// Eviction signals and hard thresholds (the kubelet's eviction/api types and ParseThresholdConfig):
+// Eviction signals and thresholds (the kubelet's eviction/api types and its threshold statements):
 // "memory.available<100Mi,nodefs.available<10%" → thresholds, Kubernetes' Linux defaults, the node
-// condition each signal drives, and whether an observation crosses a threshold.
+// condition each signal drives, whether a threshold is hard or soft (a grace period), and whether an
+// observation crosses a threshold, optionally by its minimum reclaim (thresholdsMet).
 
 import { Quantity } from '../../api/quantity.js';
 
@@ -19,6 +20,10 @@ export interface Threshold {
   value: ThresholdValue;
   /** The text it was parsed from ("100Mi", "10%"), for messages. */
   text: string;
+  /** A soft threshold's grace period (--eviction-soft-grace-period); absent or 0: a hard threshold. */
+  gracePeriodMs?: number;
+  /** How far past the threshold the signal must recover once met (--eviction-minimum-reclaim). */
+  minReclaim?: ThresholdValue;
 }
 
 /** What was observed for a signal: what is available out of what capacity. */
@@ -97,9 +102,17 @@ export function thresholdAmount(value: ThresholdValue, capacity: number): number
   return 'quantity' in value ? value.quantity : Math.floor(value.percentage * capacity);
 }
 
-/** Whether the observation crosses the threshold (available < threshold), as thresholdsMet does. */
-export function crosses(threshold: Threshold, observation: SignalObservation | undefined): boolean {
+/** isHardEvictionThreshold: a threshold without a grace period evicts at once. */
+export const isHard = (threshold: Threshold): boolean => !threshold.gracePeriodMs;
+
+/**
+ * Whether the observation crosses the threshold (available < threshold), as thresholdsMet does;
+ * with `enforceMinReclaim`, whether it is still below threshold + minimum reclaim.
+ */
+export function crosses(threshold: Threshold, observation: SignalObservation | undefined, enforceMinReclaim = false): boolean {
   if (!observation) return false;
-  const amount = thresholdAmount(threshold.value, observation.capacity);
-  return amount > 0 && observation.available < amount;
+  let amount = thresholdAmount(threshold.value, observation.capacity);
+  if (amount <= 0) return false;
+  if (enforceMinReclaim && threshold.minReclaim) amount += thresholdAmount(threshold.minReclaim, observation.capacity);
+  return observation.available < amount;
 }
