@@ -222,6 +222,11 @@ describe('service-account tokens', () => {
     }));
     const pod = JSON.parse(await k(['get', 'pod', 'shape', '-o', 'json'])) as Pod;
     assert.equal(pod.spec?.serviceAccountName, 'default');
+    assert.equal(pod.spec?.serviceAccount, 'default', 'the deprecated alias, as Kubernetes shows it');
+    // What admission added is the stored spec: updates that leave the spec alone go through
+    // (the Job controller's finalizer removal, kubectl label, a replace of the object as read).
+    await k(['label', 'pod', 'shape', 'checked=yes']);
+    await k(['replace', '-f', '-'], await k(['get', 'pod', 'shape', '-o', 'json']));
     const volume = pod.spec?.volumes?.find((v) => v.name.startsWith('kube-api-access-'));
     assert.ok(volume);
     assert.match(volume.name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);

@@ -202,6 +202,7 @@ export class RestStore<T extends KubeObject = KubeObject> {
       this.throwIfInvalid(obj, errors);
       admitted = this.attributes('UPDATE', obj, current, options, options.subresourceName);
       await this.deps.admission.run(admitted);
+      this.guard(() => strategy.defaults?.(obj));
       return obj;
     };
 
@@ -350,6 +351,10 @@ export class RestStore<T extends KubeObject = KubeObject> {
     this.throwIfInvalid(obj, errors);
     const attrs = this.attributes('CREATE', obj, undefined, options);
     await this.deps.admission.run(attrs);
+    // What admission set is defaulted too, as Kubernetes defaults every object it reads back from
+    // storage (e.g. a pod given its account by ServiceAccount admission gets the deprecated
+    // spec.serviceAccount alias; without it a later update would seem to change the spec).
+    this.guard(() => this.strategy.defaults?.(obj));
     return attrs;
   }
 
