@@ -53,10 +53,14 @@ describe('Job controller on an injected clock', () => {
   it('replaces a failed pod only once the pod-failure backoff has passed on the clock', async () => {
     await jobs().create(job('retry', { backoffLimit: 3 }, 'fail'));
     await waitUntil('first pod failed and counted', async () => (await jobs().get('retry')).status?.failed === 1, { timeoutMs: 20_000 });
+    // The backoff counts from when the pod finished (the node's wall-clock time, whole seconds),
+    // which may be ahead of the injected clock by however long the start took: step from there.
+    const finishedAt = Date.parse((await podsOf('retry'))[0]?.status?.containerStatuses?.[0]?.state?.terminated?.finishedAt ?? '');
+    assert.ok(Number.isFinite(finishedAt), 'the failed pod has a finish time');
     // 10 s of backoff not yet passed: still one pod, however long real time goes by meanwhile.
-    await clock.step(5_000);
+    await clock.step(Math.max(0, finishedAt + 5_000 - clock.now()));
     assert.equal((await podsOf('retry')).length, 1);
-    await clock.step(6_000);
+    await clock.step(Math.max(0, finishedAt + 11_000 - clock.now()));
     await waitUntil('a replacement after the backoff', async () => (await podsOf('retry')).length === 2, { timeoutMs: 20_000 });
   });
 

@@ -233,8 +233,16 @@ describe('containerd runtime (CRI v1 over gRPC)', () => {
         sandbox,
         containerConfig('hog', 'dd if=/dev/zero of=/dev/null bs=128M count=4', { resources: { memoryLimitBytes: 16 * 1024 * 1024 } }),
       );
-      const status = await waitExited(id);
-      assert.equal(status.reason, 'OOMKilled');
+      const exited = await waitExited(id);
+      assert.equal(exited.exitCode, 137);
+      // containerd records the reason from the task's OOM event, which it may handle just after
+      // the exit event: the status settles on OOMKilled.
+      let status = exited;
+      await waitUntil('the reason OOMKilled', async () => (status = await runtime.containerStatus(id)).reason === 'OOMKilled', {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+        describe: () => JSON.stringify(status),
+      });
       assert.equal(status.exitCode, 137);
     } finally {
       await removeSandbox(sandboxId);
