@@ -117,6 +117,8 @@ describe('kite agent joins a kite server', { timeout: 240_000 }, () => {
     assert.equal((await kubectlOk(server.kubeconfig, ['get', 'csr', '-o', 'name'])).trim().split('\n').length, before);
     const nodes = await kubectl(server.kubeconfig, ['get', 'node', NODE]);
     assert.equal(nodes.code, 0, nodes.stderr);
+    // deleted while the kubelet runs, so that it removes the pod's sandbox (and cgroups) too
+    await kubectlOk(server.kubeconfig, ['delete', 'pod', 'hello', '--wait=true', '--timeout=60s']);
     await stopAgent(agent);
   });
 });

@@ -117,5 +117,7 @@ describe('memory pressure evicts pods', () => {
     assert.equal(disruption?.status, 'True');
     assert.equal(disruption?.reason, 'TerminationByKubelet');
     assert.ok((evicted.status?.containerStatuses ?? []).every((c) => !c.state?.running), JSON.stringify(evicted.status?.containerStatuses));
+    // deleted while the kubelet runs, so that it removes their sandboxes (and cgroups) too
+    await k(['delete', 'pods', '--all', '--wait=true', '--timeout=60s']);
   });
 });
