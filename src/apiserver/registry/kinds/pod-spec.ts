@@ -267,11 +267,13 @@ function validateContainer(c: Container, p: FieldPath, volumes: Set<string>, nam
 }
 
 /** The core of ValidatePodSpec, at path p ("spec" or "spec.template.spec"). */
-export function validatePodSpec(spec: PodSpec | undefined, p: FieldPath): FieldError[] {
+/** `claimVolumes`: volume names a controller adds to its pods (a StatefulSet's claim templates). */
+export function validatePodSpec(spec: PodSpec | undefined, p: FieldPath, claimVolumes: readonly string[] = []): FieldError[] {
   if (!spec) return [field.required(p, '')];
   const errs: FieldError[] = [];
   const vol = validateVolumes(spec.volumes ?? [], p.child('volumes'));
   errs.push(...vol.errs);
+  for (const name of claimVolumes) vol.names.add(name);
   const names = new Set<string>();
   (spec.initContainers ?? []).forEach((c, i) => errs.push(...validateContainer(c, p.child('initContainers').index(i), vol.names, names, true)));
   if (!spec.containers || spec.containers.length === 0) errs.push(field.required(p.child('containers'), ''));
@@ -309,12 +311,12 @@ export function validatePodSpec(spec: PodSpec | undefined, p: FieldPath): FieldE
  * ValidatePodTemplateSpec for a workload: template labels, the pod spec, and the restart policies
  * the owning controller supports (p is the workload's spec path).
  */
-export function validatePodTemplate(t: PodTemplateSpec | undefined, p: FieldPath, restartPolicies: readonly string[]): FieldError[] {
+export function validatePodTemplate(t: PodTemplateSpec | undefined, p: FieldPath, restartPolicies: readonly string[], claimVolumes: readonly string[] = []): FieldError[] {
   const tp = p.child('template');
   if (!t) return [field.required(tp, '')];
   const errs: FieldError[] = [];
   errs.push(...labelMap(t.metadata?.labels, tp.child('metadata', 'labels')));
-  errs.push(...validatePodSpec(t.spec, tp.child('spec')));
+  errs.push(...validatePodSpec(t.spec, tp.child('spec'), claimVolumes));
   const rp = t.spec?.restartPolicy;
   if (rp && RESTART_POLICIES.includes(rp) && !restartPolicies.includes(rp)) {
     errs.push(field.notSupported(tp.child('spec', 'restartPolicy'), rp, restartPolicies));

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StrategyContext } from '../resource.js';
 import type { DeploymentObj } from './workloads.js';
-import { deploymentStrategy, deployments, replicationcontrollers } from './workloads.js';
-import type { RCObj } from './workloads.js';
+import { deploymentStrategy, deployments, replicationcontrollers, statefulsets } from './workloads.js';
+import type { RCObj, StatefulSetObj } from './workloads.js';
 
 const ctx: StrategyContext = { now: '2024-01-01T00:00:00Z', namespace: 'default' };
 
@@ -58,4 +58,23 @@ test('replication controllers default their selector and labels from the templat
   assert.deepEqual(rc.spec!.selector, { app: 'x' });
   assert.deepEqual(rc.metadata!.labels, { app: 'x' });
   assert.equal(rc.spec!.replicas, 1);
+});
+
+test('a StatefulSet mounts its claim templates as volumes; other names are still not found', () => {
+  const strategy = statefulsets.strategy;
+  const sts = (mount: string): StatefulSetObj => ({
+    metadata: { name: 's', namespace: 'default' },
+    spec: {
+      serviceName: 's',
+      selector: { matchLabels: { app: 's' } },
+      template: { metadata: { labels: { app: 's' } }, spec: { containers: [{ name: 'c', image: 'busybox', volumeMounts: [{ name: mount, mountPath: '/data' }] }] } },
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Mi' } } } }],
+    },
+  });
+  const ok = sts('data');
+  strategy.defaults!(ok);
+  assert.deepEqual(strategy.validate!(ok, ctx), []);
+  const bad = sts('other');
+  strategy.defaults!(bad);
+  assert.deepEqual(strategy.validate!(bad, ctx).map((e) => e.toString()), ['spec.template.spec.containers[0].volumeMounts[0].name: Not found: "other"']);
 });

@@ -253,7 +253,10 @@ const STS_UPDATABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'pe
 function validateStatefulSet(s: StatefulSetObj): FieldError[] {
   const errs = validateSelectorAndTemplate(s.spec, 'statefulset');
   const p = sp();
-  errs.push(...validatePodTemplate(s.spec?.template, p, ALWAYS));
+  // The pods get a volume per claim template (Kubernetes leaves the template's pod spec
+  // unvalidated for this; here it is validated with those volumes counted).
+  const claimVolumes = (s.spec?.volumeClaimTemplates ?? []).map((c) => c.metadata?.name ?? '').filter(Boolean);
+  errs.push(...validatePodTemplate(s.spec?.template, p, ALWAYS, claimVolumes));
   const pmp = s.spec?.podManagementPolicy;
   if (pmp && pmp !== 'OrderedReady' && pmp !== 'Parallel') errs.push(field.notSupported(p.child('podManagementPolicy'), pmp, ['OrderedReady', 'Parallel']));
   const us = s.spec?.updateStrategy?.type;
