@@ -23,6 +23,7 @@ import { JWKS_PATH, OPENID_CONFIGURATION_PATH, ServiceAccountTokens, type Servic
 import { ServiceAccountAdmission } from './admission/service-account.js';
 import type { TokenRequestContext } from './endpoints/serviceaccount-token.js';
 import { SELF_SUBJECT_REVIEWS, handleSelfSubjectReview } from './endpoints/self-subject-review.js';
+import { ACCESS_REVIEWS, handleAccessReview, isAccessReview } from './endpoints/access-review.js';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -101,10 +102,11 @@ export class ApiServer {
     if (store instanceof CachingStore) {
       for (const def of options.resources) store.cache(resourcePrefix(def));
       this.catalog.onChange(() => {
-        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP && def !== SELF_SUBJECT_REVIEWS) store.cache(resourcePrefix(def));
+        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP && def !== SELF_SUBJECT_REVIEWS && !isAccessReview(def)) store.cache(resourcePrefix(def));
       });
     }
     this.catalog.add(SELF_SUBJECT_REVIEWS);
+    for (const def of Object.values(ACCESS_REVIEWS)) this.catalog.add(def);
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
     const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', undefined, name));
     const priority = new PriorityAdmission({
@@ -293,6 +295,7 @@ export class ApiServer {
     const def = this.catalog.lookup(info.apiGroup, info.apiVersion, info.resource ?? '');
     if (!def) throw notFoundPath();
     if (def === SELF_SUBJECT_REVIEWS && info.verb === 'create' && !info.name) return handleSelfSubjectReview(req, res, user);
+    if (isAccessReview(def) && info.verb === 'create' && !info.name) return handleAccessReview(req, res, def, user, this.options.authorizer ?? alwaysAllow, info.namespace);
     await handleResource(req, res, info, query, this.storeFor(def), {
       clock: this.options.clock,
       user: { name: user.name, groups: user.groups },

@@ -21,6 +21,11 @@ const NEWER_THAN_DEFINITIONS = new Set([
   'io.k8s.api.coordination.v1.LeaseSpec.strategy',
   'io.k8s.api.coordination.v1.LeaseSpec.preferredHolder',
   'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions.ignoreStoreReadErrorWithClusterBreakingPotential',
+  'io.k8s.api.authorization.v1.ResourceAttributes.fieldSelector',
+  'io.k8s.api.authorization.v1.ResourceAttributes.labelSelector',
+  // not newer, but lost from kubernetes-types 1.30's declaration of ResourceRule
+  'io.k8s.api.authorization.v1.ResourceRule.verbs',
+  'io.k8s.api.authorization.v1.ResourceRule.resources',
 ]);
 
 it('parses json tags with pointer marks', () => {

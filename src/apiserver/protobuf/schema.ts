@@ -22,6 +22,7 @@ const GROUP_PACKAGES: Readonly<Record<string, GroupPackage>> = {
   '': api('core', ['v1']),
   apps: api('apps', ['v1']),
   'authentication.k8s.io': api('authentication', ['v1']),
+  'authorization.k8s.io': api('authorization', ['v1']),
   autoscaling: api('autoscaling', ['v1', 'v2']),
   batch: api('batch', ['v1']),
   'certificates.k8s.io': api('certificates', ['v1']),
