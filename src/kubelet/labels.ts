@@ -8,7 +8,7 @@ export const LABEL_POD_NAME = 'io.kubernetes.pod.name';
 export const LABEL_POD_NAMESPACE = 'io.kubernetes.pod.namespace';
 export const LABEL_POD_UID = 'io.kubernetes.pod.uid';
 export const LABEL_CONTAINER_NAME = 'io.kubernetes.container.name';
-/** "init" or "app". */
+/** "init", "app" or "ephemeral". */
 export const LABEL_CONTAINER_TYPE = 'io.kubernetes.container.type';
 export const ANNOTATION_RESTART_COUNT = 'io.kubernetes.container.restartCount';
 export const ANNOTATION_GRACE_PERIOD = 'io.kubernetes.pod.terminationGracePeriod';
@@ -28,7 +28,7 @@ export function sandboxLabels(pod: Pod): Record<string, string> {
   return { ...(pod.metadata?.labels ?? {}), [LABEL_POD_NAME]: id.name, [LABEL_POD_NAMESPACE]: id.namespace, [LABEL_POD_UID]: id.uid };
 }
 
-export function containerLabels(pod: Pod, containerName: string, type: 'init' | 'app'): Record<string, string> {
+export function containerLabels(pod: Pod, containerName: string, type: 'init' | 'app' | 'ephemeral'): Record<string, string> {
   const id = podIdentity(pod);
   return { [LABEL_POD_NAME]: id.name, [LABEL_POD_NAMESPACE]: id.namespace, [LABEL_POD_UID]: id.uid, [LABEL_CONTAINER_NAME]: containerName, [LABEL_CONTAINER_TYPE]: type };
 }

@@ -113,4 +113,17 @@ describe('generatePodStatus', () => {
     const probed = generatePodStatus({ ...base, isReady: () => true, pod, runtime: { uid: 'u', sandboxes: [sandbox], containers: [instance({})] } });
     assert.equal(probed.containerStatuses![0]!.ready, true);
   });
+  it('ephemeral containers: a status of their own, waiting until started, never ready; not in the phase or the conditions', () => {
+    const pod = testPod('p', { restartPolicy: 'Never', ephemeralContainers: [{ name: 'dbg', image: 'busybox' }, { name: 'done', image: 'busybox' }] });
+    const done = instance({ id: 'c3', state: 'exited', exitCode: 2, reason: 'Error', finishedAt: 9, metadata: { name: 'done', attempt: 0 }, labels: { 'io.kubernetes.container.name': 'done' } });
+    const s = generatePodStatus({ ...base, isReady: () => true, pod, runtime: { uid: 'u', sandboxes: [sandbox], containers: [instance({}), done] } });
+    assert.equal(s.phase, 'Running', 'a failed ephemeral container does not fail a restartPolicy Never pod');
+    assert.equal(s.conditions!.find((c) => c.type === 'Ready')!.status, 'True', 'a waiting ephemeral container does not make it unready');
+    assert.deepEqual(s.containerStatuses!.map((c) => c.name), ['main']);
+    const [dbg, ended] = s.ephemeralContainerStatuses!;
+    assert.deepEqual([dbg!.name, dbg!.state?.waiting?.reason, dbg!.ready, dbg!.restartCount, dbg!.image], ['dbg', 'ContainerCreating', false, 0, 'busybox']);
+    assert.deepEqual([ended!.state?.terminated?.exitCode, ended!.state?.terminated?.reason, ended!.ready, ended!.containerID], [2, 'Error', false, 'rt://c3']);
+    assert.equal('started' in ended!, false);
+    assert.equal(generatePodStatus({ ...base, pod: testPod('p'), runtime: { uid: 'u', sandboxes: [sandbox], containers: [] } }).ephemeralContainerStatuses, undefined);
+  });
 });

@@ -2,10 +2,13 @@
 // convertToAPIContainerStatuses compute it: container states (waiting with the last sync's reason,
 // running, terminated), lastState from the previous instance, restartCount, ready/started, the
 // phase (getPhase), the conditions with lastTransitionTime kept while unchanged, pod and host IPs,
-// and startTime. A terminal phase is never left.
+// and startTime. A terminal phase is never left. Ephemeral containers get statuses of their own
+// (never ready, no `started`, as the prober only reports on the others) and count for neither the
+// phase nor the Ready/ContainersReady conditions.
 
 import type { Container, ContainerState, ContainerStatus as ApiContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { formatTime } from '../api/meta.js';
+import { ephemeralAsContainer } from './ephemeral-containers.js';
 import type { ContainerStatus } from '../runtime/runtime.js';
 import { instancesOf, readySandbox, type RuntimePod } from './runtime-pod.js';
 
@@ -86,6 +89,13 @@ function containerStatus(spec: Container, inputs: StatusInputs, defaultWaiting: 
   };
 }
 
+/** An ephemeral container's status: as any container's, but never ready, never restarted, and
+ *  without `started` (Kubernetes' prober sets that only for init and app containers). */
+function ephemeralStatus(spec: Container, inputs: StatusInputs, defaultWaiting: string): ApiContainerStatus {
+  const { started: _started, ...status } = containerStatus(spec, inputs, defaultWaiting);
+  return { ...status, ready: false, restartCount: 0 };
+}
+
 /** getPhase: the pod phase from its container statuses. */
 export function podPhase(pod: Pod, init: readonly ApiContainerStatus[], app: readonly ApiContainerStatus[]): NonNullable<PodStatus['phase']> {
   const policy = pod.spec?.restartPolicy ?? 'Always';
@@ -148,6 +158,7 @@ export function generatePodStatus(inputs: StatusInputs): PodStatus {
   const initStatuses = initSpecs.map((c) => containerStatus(c, inputs, 'PodInitializing'));
   const appStatuses = (pod.spec?.containers ?? []).map((c) => containerStatus(c, inputs, defaultWaiting));
   const phase = isTerminalPhase(old.phase) ? old.phase! : podPhase(pod, initStatuses, appStatuses);
+  const ephemeralStatuses = (pod.spec?.ephemeralContainers ?? []).map((c) => ephemeralStatus(ephemeralAsContainer(c), inputs, defaultWaiting));
 
   const sandbox = readySandbox(inputs.runtime);
   const sidecars = new Set(initSpecs.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
@@ -192,6 +203,7 @@ export function generatePodStatus(inputs: StatusInputs): PodStatus {
     startTime: old.startTime ?? now,
     containerStatuses: appStatuses,
     ...(initSpecs.length > 0 ? { initContainerStatuses: initStatuses } : {}),
+    ...(ephemeralStatuses.length > 0 ? { ephemeralContainerStatuses: ephemeralStatuses } : {}),
   };
   if (ips.length > 0) {
     status.podIP = ips[0];

@@ -19,7 +19,7 @@ interface Entry {
 }
 
 const FIELDS: (keyof PodStatus)[] = [
-  'phase', 'conditions', 'podIP', 'podIPs', 'hostIP', 'hostIPs', 'startTime', 'containerStatuses', 'initContainerStatuses', 'reason', 'message',
+  'phase', 'conditions', 'podIP', 'podIPs', 'hostIP', 'hostIPs', 'startTime', 'containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses', 'reason', 'message',
 ];
 
 function project(status: PodStatus | undefined): string {

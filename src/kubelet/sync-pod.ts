@@ -1,8 +1,9 @@
 // syncPod: one pass that brings the runtime in line with a pod's spec (kuberuntime's
 // computePodActions + SyncPod). Creates the sandbox if none is ready, runs init containers one at a
 // time in order (each must exit 0 before the next), then starts app containers, restarting exited
-// ones per restartPolicy with CrashLoopBackOff. Idempotent: what already runs is left alone. Returns
-// the waiting reasons for containers it could not start, and when to come back.
+// ones per restartPolicy with CrashLoopBackOff; ephemeral containers that have never run start
+// once, before the init containers (ephemeral-containers.ts). Idempotent: what already runs is left
+// alone. Returns the waiting reasons for containers it could not start, and when to come back.
 
 import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
@@ -12,6 +13,7 @@ import type { EventRecorder } from '../client/events/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { goDuration, type RestartBackoff } from './backoff.js';
+import { ephemeralAsContainer, ephemeralContainersToStart, pidTargetId } from './ephemeral-containers.js';
 import {
   ANNOTATION_GRACE_PERIOD,
   ANNOTATION_RESTART_COUNT,
@@ -47,7 +49,9 @@ export interface SyncPodResult {
   requeueAfterMs?: number;
 }
 
-type ContainerKind = 'init' | 'app';
+type ContainerKind = 'init' | 'app' | 'ephemeral';
+/** The id of the container whose PID namespace a new one joins (an ephemeral container's target). */
+type PidTarget = () => string | undefined;
 
 /** A restartable init container (a sidecar): restartPolicy Always on an init container. */
 export const isSidecar = (c: Container): boolean => c.restartPolicy === 'Always';
@@ -102,6 +106,8 @@ export class PodSyncer {
     const result: SyncPodResult = { reasons: new Map() };
     const policy = pod.spec?.restartPolicy ?? 'Always';
     let sandbox = readySandbox(state);
+    // as computePodActions: a sync that creates the sandbox starts no ephemeral container
+    const createdSandbox = !sandbox;
     if (!sandbox) {
       // a dead sandbox takes its containers with it
       await Promise.all(runningContainers(state).map((c) => this.d.runtime.stopContainer(c.id, 0)));
@@ -124,7 +130,8 @@ export class PodSyncer {
       return { ...result, requeueAfterMs: VOLUME_RETRY_MS };
     }
     const addresses = { podIPs: sandbox.ips, hostIPs: [this.d.nodeIP] };
-    const start = (c: Container, kind: ContainerKind, attempt: number) => this.start(pod, sandbox!.id, config, c, kind, attempt, mounted, result, addresses);
+    const start = (c: Container, kind: ContainerKind, attempt: number, pidTarget?: PidTarget) =>
+      this.start(pod, sandbox!.id, config, c, kind, attempt, mounted, result, addresses, pidTarget);
     // progress is judged within the current sandbox: a new sandbox runs the init containers again;
     // restart counts carry on from earlier instances
     const all = state;
@@ -134,6 +141,11 @@ export class PodSyncer {
       const previous = instancesOf(all, name)[0];
       return previous ? previous.metadata.attempt + 1 : 0;
     };
+
+    // ephemeral containers that never ran, even while initialization is not done; never restarted
+    if (!createdSandbox) {
+      for (const c of ephemeralContainersToStart(pod, all)) await start(ephemeralAsContainer(c), 'ephemeral', 0, () => pidTargetId(c, state));
+    }
 
     // init containers, one at a time; a sidecar (restartPolicy Always) only has to have started
     const uid = pod.metadata?.uid ?? '';
@@ -218,6 +230,7 @@ export class PodSyncer {
     mounted: Map<string, string>,
     result: SyncPodResult,
     addresses: PodAddressesInput,
+    pidTarget?: PidTarget,
   ): Promise<void> {
     const image = c.image ?? '';
     const fail = (reason: string, message: string) => {
@@ -252,7 +265,9 @@ export class PodSyncer {
       }
     }
     let run;
+    let pidNamespaceTargetId: string | undefined;
     try {
+      pidNamespaceTargetId = pidTarget?.();
       run = await this.d.helpers.containerConfig(pod, c, addresses);
     } catch (err) {
       return fail(reasonOf(err) ?? 'CreateContainerConfigError', (err as Error).message);
@@ -276,6 +291,7 @@ export class PodSyncer {
           stdinOnce: c.stdinOnce ?? false,
           tty: c.tty ?? false,
           resources: containerResources(c),
+          ...(pidNamespaceTargetId ? { pidNamespaceTargetId } : {}),
         },
         sandboxConfig,
       );
@@ -289,7 +305,7 @@ export class PodSyncer {
       return fail('RunContainerError', (err as Error).message);
     }
     this.d.recorder?.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
-    if (c.lifecycle?.postStart) {
+    if (c.lifecycle?.postStart && kind !== 'ephemeral') {
       try {
         await this.d.helpers.runPostStart(pod, c, id);
       } catch (err) {

@@ -53,7 +53,7 @@ export class TerminationMessages {
 
   /** The pod's runtime state with fallback messages filled in for failed containers that want them. */
   apply(pod: Pod, state: RuntimePod): RuntimePod {
-    const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
     const wants = new Set(specs.filter((c) => c.terminationMessagePolicy === 'FallbackToLogsOnError').map((c) => c.name));
     if (wants.size === 0) return state;
     return { ...state, containers: state.containers.map((c) => (wants.has(c.metadata.name) ? this.withMessage(c) : c)) };

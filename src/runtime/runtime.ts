@@ -109,6 +109,9 @@ export interface ContainerConfig {
   stdinOnce: boolean;
   tty: boolean;
   resources?: ContainerResources;
+  /** Join the PID namespace of this container (CRI NamespaceMode TARGET with target_id), so that
+   *  an ephemeral container sees its targetContainerName's processes. Unset: its own. */
+  pidNamespaceTargetId?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';

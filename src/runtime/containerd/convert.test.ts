@@ -1,5 +1,6 @@
-// Translations between the runtime contract and CRI v1 messages: namespaces by hostNetwork,
-// resources in cgroup terms, env values as bytes, ns → ms, states, and absent messages.
+// Translations between the runtime contract and CRI v1 messages: namespaces by hostNetwork (and an
+// ephemeral container's PID target), resources in cgroup terms, env values as bytes, ns → ms,
+// states, and absent messages.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -62,6 +63,10 @@ test('container config: env values as bytes, mounts, log path, namespaces follow
   assert.equal(cri.log_path, 'c/1.log');
   assert.equal(cri.linux.resources, null);
   assert.equal(cri.linux.security_context.namespace_options.network, 'NODE');
+  assert.equal(cri.linux.security_context.namespace_options.pid, 'CONTAINER');
+  assert.equal('target_id' in cri.linux.security_context.namespace_options, false);
+  const debug = toCriContainerConfig({ ...config, pidNamespaceTargetId: 'target-c' }, sandbox);
+  assert.deepEqual(debug.linux.security_context.namespace_options, { network: 'POD', pid: 'TARGET', ipc: 'POD', target_id: 'target-c' }, "an ephemeral container joins its target's PID namespace");
 });
 
 test('resources: CFS quota over a 100 ms period, shares from the request, memory in bytes', () => {

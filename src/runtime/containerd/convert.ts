@@ -42,8 +42,12 @@ export const CPU_PERIOD_US = 100_000;
 
 export const nsToMs = (ns: number): number => Math.floor(ns / 1e6);
 
-function namespaceOptions(hostNetwork: boolean): CriNamespaceOption {
-  return { network: hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' };
+/** A container's PID namespace is its own, or, given a target (an ephemeral container's
+ *  targetContainerName), that container's: TARGET with target_id, as the kubelet sends it. */
+function namespaceOptions(hostNetwork: boolean, pidTargetId?: string): CriNamespaceOption {
+  const network = hostNetwork ? 'NODE' : 'POD';
+  if (pidTargetId) return { network, pid: 'TARGET', ipc: 'POD', target_id: pidTargetId };
+  return { network, pid: 'CONTAINER', ipc: 'POD' };
 }
 
 export function toCriSandboxConfig(config: PodSandboxConfig): CriPodSandboxConfig {
@@ -99,7 +103,7 @@ export function toCriContainerConfig(config: ContainerConfig, sandbox: PodSandbo
     tty: config.tty,
     linux: {
       resources: toCriResources(config.resources),
-      security_context: { namespace_options: namespaceOptions(sandbox.hostNetwork) },
+      security_context: { namespace_options: namespaceOptions(sandbox.hostNetwork, config.pidNamespaceTargetId) },
     },
   };
 }

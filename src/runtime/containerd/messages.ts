@@ -16,6 +16,8 @@ export interface CriNamespaceOption {
   network: NamespaceMode;
   pid: NamespaceMode;
   ipc: NamespaceMode;
+  /** The container whose namespace a TARGET mode joins. */
+  target_id?: string;
 }
 
 export interface CriPodSandboxConfig {

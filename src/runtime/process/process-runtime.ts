@@ -207,6 +207,8 @@ export class ProcessRuntime implements ContainerRuntime {
     // There is no image entrypoint to fall back on: args alone run as the command line, as they
     // would in a busybox-like image whose entrypoint is empty (`kubectl run x --image=busybox -- sleep 60`).
     if (config.command.length === 0 && config.args.length === 0) throw new Error('no command: the process runtime has no image entrypoint to fall back on');
+    // No namespaces here: every container already sees every process on the host, so an ephemeral
+    // container's pidNamespaceTargetId (its targetContainerName) needs nothing done.
     const id = newId();
     const logDirectory = sandbox.config.logDirectory || sandboxConfig.logDirectory;
     const record: ContainerRecord = {
