@@ -16,7 +16,7 @@ import type {
 import type { FieldError } from '../../api/field-errors.js';
 import * as field from '../../api/field-errors.js';
 import { path } from '../../api/field-path.js';
-import { newBadRequest, newInvalid } from '../../api/status-errors.js';
+import { newInvalid } from '../../api/status-errors.js';
 import type { UserInfo } from '../authn/index.js';
 import type { Authorizer, Rules } from '../authz/authorizer.js';
 import type { ResourceDefinition } from '../registry/resource.js';
@@ -87,11 +87,10 @@ function requestInfoOf(spec: SubjectAccessReviewSpec): RequestInfo {
     const path = spec.nonResourceAttributes?.path ?? '';
     return { isResourceRequest: false, path, verb: spec.nonResourceAttributes?.verb ?? '', apiGroup: '', apiVersion: '' };
   }
-  if (!r.verb) throw newBadRequest('spec.resourceAttributes.verb is required');
   return {
     isResourceRequest: true,
     path: '',
-    verb: r.verb,
+    verb: r.verb ?? '',
     apiGroup: r.group ?? '',
     apiVersion: r.version ?? '',
     ...(r.namespace ? { namespace: r.namespace } : {}),
