@@ -1,7 +1,8 @@
 // LimitRanger admission against a real `kite server`: a LimitRange's defaults fill in the requests
 // and limits a pod's containers leave out (with the kubernetes.io/limit-ranger annotation), and
 // min, max and maxLimitRequestRatio per Container and per Pod refuse a pod with 403 Forbidden and
-// Kubernetes' messages, through kubectl and the REST client.
+// Kubernetes' messages, through kubectl and the REST client; a default limit below the request
+// makes the pod invalid (422).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -57,6 +58,15 @@ describe('LimitRanger against a real kite server', () => {
       'pods "both" is forbidden: [minimum cpu usage per Container is 100m, but request is 50m, maximum cpu usage per Container is 1, but limit is 2, cpu max limit to request ratio per Container is 4, but provided ratio is 40.000000]',
     );
     await refused(pod('ratio', { cpu: '100m', memory: '1Mi' }, { cpu: '1', memory: '1Mi' }), 'pods "ratio" is forbidden: cpu max limit to request ratio per Container is 4, but provided ratio is 10.000000');
+
+    // The default limit lands below the container's own request: the pod is then invalid, and is
+    // refused as such (validation runs after mutating admission, as in Kubernetes).
+    await assert.rejects(pods().create(pod('reqabove', { cpu: '800m', memory: '1Mi' })), (err: unknown) => {
+      assert.ok(err instanceof StatusError);
+      assert.equal(err.status.code, 422);
+      assert.equal(err.status.message, 'Pod "reqabove" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: "800m": must be less than or equal to cpu limit of 500m');
+      return true;
+    });
 
     const r2 = await kubectl(cluster.server.kubeconfig, ['-n', NS, 'create', '-f', '-'], { input: JSON.stringify(pod('podmax', { memory: '2Gi' }, { memory: '2Gi' })) });
     assert.notEqual(r2.code, 0);

@@ -201,8 +201,12 @@ export class RestStore<T extends KubeObject = KubeObject> {
       });
       this.throwIfInvalid(obj, errors);
       admitted = this.attributes('UPDATE', obj, current, options, options.subresourceName);
-      await this.deps.admission.run(admitted);
-      this.guard(() => strategy.defaults?.(obj));
+      await this.deps.admission.admit(admitted);
+      this.throwIfInvalid(obj, this.guard(() => {
+        strategy.defaults?.(obj);
+        return strategy.validateUpdate?.(obj, current, ctx) ?? [];
+      }));
+      await this.deps.admission.validate(admitted);
       return obj;
     };
 
@@ -350,11 +354,23 @@ export class RestStore<T extends KubeObject = KubeObject> {
     });
     this.throwIfInvalid(obj, errors);
     const attrs = this.attributes('CREATE', obj, undefined, options);
-    await this.deps.admission.run(attrs);
-    // What admission set is defaulted too, as Kubernetes defaults every object it reads back from
-    // storage (e.g. a pod given its account by ServiceAccount admission gets the deprecated
-    // spec.serviceAccount alias; without it a later update would seem to change the spec).
-    this.guard(() => this.strategy.defaults?.(obj));
+    await this.deps.admission.admit(attrs);
+    try {
+      // As kube-apiserver, what mutating admission set is defaulted (Kubernetes defaults every
+      // object it reads back from storage: a pod given its account by ServiceAccount admission
+      // gets the deprecated spec.serviceAccount alias, else a later update would seem to change
+      // the spec) and validated like the rest (LimitRanger's default limit below the request is
+      // 422), before the validating plugins run.
+      this.throwIfInvalid(obj, this.guard(() => {
+        this.strategy.defaults?.(obj);
+        return this.strategy.validate?.(obj, ctx) ?? [];
+      }));
+      await this.deps.admission.validate(attrs);
+    } catch (err) {
+      // what admit took (a Service's ClusterIP) is given back
+      if (!options.dryRun) await this.deps.admission.aborted(attrs);
+      throw err;
+    }
     return attrs;
   }
 
