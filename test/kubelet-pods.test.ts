@@ -112,7 +112,7 @@ describe('kubelet against a real kite server', () => {
   });
 
   it('restartPolicy OnFailure restarts on failure and Always restarts on success, into CrashLoopBackOff', async () => {
-    await apply(sh('onfailure', 'exit 1', { restartPolicy: 'OnFailure' }));
+    await apply(sh('onfailure', 'echo failing-run; exit 1', { restartPolicy: 'OnFailure' }));
     await apply(sh('always', 'exit 0'));
     for (const name of ['onfailure', 'always']) {
       const p = await waitPod(name, 'CrashLoopBackOff', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff');
@@ -123,6 +123,8 @@ describe('kubelet against a real kite server', () => {
       assert.equal(p.status?.phase, 'Running');
     }
     assert.match(await k(['get', 'pod', 'always']), /CrashLoopBackOff/);
+    // waiting in CrashLoopBackOff, --previous is the run that last ended (lastState.terminated)
+    assert.equal(await k(['logs', 'onfailure', '--previous']), 'failing-run\n');
   });
 
   it('runs init containers in order before the app container', async () => {
