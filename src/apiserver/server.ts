@@ -18,12 +18,12 @@ import { NamespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { PriorityAdmission, SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import { LimitRanger } from './admission/limit-ranger.js';
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
-import { createUnionAuthenticator, type Authenticator } from './authn/index.js';
+import { createUnionAuthenticator, type Authenticator, type UserInfo } from './authn/index.js';
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, ServiceAccountTokens, type ServiceAccountTokenConfig } from './authn/service-account-tokens.js';
 import { ServiceAccountAdmission } from './admission/service-account.js';
 import type { TokenRequestContext } from './endpoints/serviceaccount-token.js';
 import { SELF_SUBJECT_REVIEWS, handleSelfSubjectReview } from './endpoints/self-subject-review.js';
-import { ACCESS_REVIEWS, handleAccessReview, isAccessReview } from './endpoints/access-review.js';
+import { ACCESS_REVIEWS, handleAccessReview } from './endpoints/access-review.js';
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -94,6 +94,13 @@ export class ApiServer {
   private readonly kubeletProxies?: KubeletProxies;
   private readonly authenticator: Authenticator;
   private readonly tokens?: ServiceAccountTokens;
+  /** Create-only resources with nothing stored (reviews): each answered by its handler. */
+  private readonly reviews = new Map<ResourceDefinition, (req: ApiRequest, res: ApiResponse, user: UserInfo, info: RequestInfo) => Promise<void>>([
+    [SELF_SUBJECT_REVIEWS, (req, res, user) => handleSelfSubjectReview(req, res, user)],
+    ...Object.values(ACCESS_REVIEWS).map(
+      (def) => [def, (req: ApiRequest, res: ApiResponse, user: UserInfo, info: RequestInfo) => handleAccessReview(req, res, def, user, this.options.authorizer ?? alwaysAllow, info.namespace)] as const,
+    ),
+  ]);
 
   constructor(private readonly options: ApiServerOptions) {
     for (const def of options.resources) this.catalog.add(def);
@@ -102,11 +109,10 @@ export class ApiServer {
     if (store instanceof CachingStore) {
       for (const def of options.resources) store.cache(resourcePrefix(def));
       this.catalog.onChange(() => {
-        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP && def !== SELF_SUBJECT_REVIEWS && !isAccessReview(def)) store.cache(resourcePrefix(def));
+        for (const def of this.catalog.all()) if (def.group !== METRICS_GROUP && !this.reviews.has(def)) store.cache(resourcePrefix(def));
       });
     }
-    this.catalog.add(SELF_SUBJECT_REVIEWS);
-    for (const def of Object.values(ACCESS_REVIEWS)) this.catalog.add(def);
+    for (const def of this.reviews.keys()) this.catalog.add(def);
     this.openApi = new OpenApiService(this.catalog, () => options.clock.now());
     const lifecycle = new NamespaceLifecycle((name) => this.admissionLookup('', 'namespaces', undefined, name));
     const priority = new PriorityAdmission({
@@ -294,8 +300,8 @@ export class ApiServer {
 
     const def = this.catalog.lookup(info.apiGroup, info.apiVersion, info.resource ?? '');
     if (!def) throw notFoundPath();
-    if (def === SELF_SUBJECT_REVIEWS && info.verb === 'create' && !info.name) return handleSelfSubjectReview(req, res, user);
-    if (isAccessReview(def) && info.verb === 'create' && !info.name) return handleAccessReview(req, res, def, user, this.options.authorizer ?? alwaysAllow, info.namespace);
+    const review = this.reviews.get(def);
+    if (review && info.verb === 'create' && !info.name) return review(req, res, user, info);
     await handleResource(req, res, info, query, this.storeFor(def), {
       clock: this.options.clock,
       user: { name: user.name, groups: user.groups },

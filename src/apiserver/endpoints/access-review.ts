@@ -43,9 +43,6 @@ export const ACCESS_REVIEWS = {
   rules: review('SelfSubjectRulesReview', 'selfsubjectrulesreviews'),
 } as const;
 
-const ALL: readonly ResourceDefinition[] = Object.values(ACCESS_REVIEWS);
-export const isAccessReview = (def: ResourceDefinition): boolean => ALL.includes(def);
-
 type Review = SelfSubjectAccessReview | SubjectAccessReview | LocalSubjectAccessReview;
 
 /** Answers a create of one of the access review resources. */
